@@ -50,7 +50,7 @@ $(OBJ)/libpurvey.a: $(COMMON_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 .SECONDEXPANSION:
-bin/purvey-%: $$(patsubst %.c,$(OBJ)/%.o,$$(wildcard stages/$$*/*.c)) $(OBJ)/libpurvey.a build/config
+bin/purvey-%: $$(addprefix $(OBJ)/,$$(subst .c,.o,$$(wildcard stages/$$*/*.c))) $(OBJ)/libpurvey.a build/config
 	@mkdir -p bin
 	$(CC) $(ALL_LDFLAGS) -o $@ $(filter %.o %.a,$^) $(PKG_LIBS)
 
