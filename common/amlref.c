@@ -350,8 +350,3 @@ json_t *amlref_parse(const char *s)
 	}
 	return ref_new("unknown", s);
 }
-
-json_t *amlref_literal(json_t *v)
-{
-	return json_pack("{s:s, s:O}", "form", "literal", "value", v ? v : json_null());
-}

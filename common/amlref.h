@@ -28,7 +28,5 @@
 #include <jansson.h>
 
 json_t *amlref_parse(const char *s);
-/* A literal input value: {"form":"literal","value":v}; v is copied. */
-json_t *amlref_literal(json_t *v);
 
 #endif

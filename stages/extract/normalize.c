@@ -240,9 +240,12 @@ static json_t *norm_io(struct norm *n, json_t *v, int output)
 		set_ref(n, io, "ref", uri);
 	val = get(v, "value");
 	s = json_string_value(val);
-	if (s && str_starts(s, "${{"))
+	if (s && str_starts(s, "${{")) {
+		/* {"type":"literal","value":"${{parent...}}"} binds; it is no literal */
 		json_object_set_new(io, "binding", amlref_parse(s));
-	else if (val)
+		if (!type || str_ieq(type, "literal"))
+			json_object_set_new(io, "type", json_string("binding"));
+	} else if (val)
 		json_object_set(io, "value", val);
 	set_string(n, io, "asset_name", pick(v, "assetName", "name"));
 	set_scalar(n, io, "asset_version", pick(v, "assetVersion", "version"));
