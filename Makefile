@@ -32,10 +32,10 @@ UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(OBJ)/tests/%)
 .PHONY: all deps check demo bench clean FORCE
 all: $(BINS)
 
-# A fresh machine has none of the libraries: install them first.
+# A fresh machine has none of the libraries and tools: install what is missing
+# (scripts/install-deps asks dpkg first, so this costs little when all is there).
 deps:
-	@pkg-config --exists $(PKGS) 2>/dev/null && command -v zip >/dev/null && \
-	  command -v zstd >/dev/null && command -v python3 >/dev/null || scripts/install-deps
+	@scripts/install-deps
 
 # bin/ holds one configuration at a time: relink when SANITIZE changes.
 build/config: FORCE | deps

@@ -350,3 +350,28 @@ json_t *amlref_parse(const char *s)
 	}
 	return ref_new("unknown", s);
 }
+
+void amlref_resolve(json_t *ref, const char *workspace_id, const char *collection)
+{
+	const char *form = json_string_value(json_object_get(ref, "form"));
+
+	if (!form || strcmp(form, "unknown") == 0)
+		return;
+	if (strcmp(form, "datastore_path") == 0 && !json_object_get(ref, "workspace_id"))
+		json_object_set_new(ref, "workspace_id", json_string(workspace_id));
+	if (strcmp(form, "asset") == 0 && collection && workspace_id) {
+		const char *name = json_string_value(json_object_get(ref, "name"));
+		const char *ver = json_string_value(json_object_get(ref, "version"));
+		const char *label = json_string_value(json_object_get(ref, "label"));
+		char *id = ver ? xasprintf("%s/%s/%s/versions/%s", workspace_id, collection, name, ver)
+			 : label ? xasprintf("%s/%s/%s/labels/%s", workspace_id, collection, name, label)
+				 : xasprintf("%s/%s/%s", workspace_id, collection, name);
+		json_t *r = from_armid(id);
+
+		free(id);
+		if (strcmp(json_string_value(json_object_get(r, "form")), "asset_id") == 0)
+			json_object_update(ref, r);
+		json_decref(r);
+	}
+	json_object_del(ref, "raw");
+}

@@ -29,4 +29,16 @@
 
 json_t *amlref_parse(const char *s);
 
+/*
+ * Resolves a parsed reference found in an object of workspace_id (a
+ * canonical workspace ARM id), so that every spelling of one target reads the
+ * same: a short asset ("azureml:NAME:V") whose kind the context gives
+ * becomes an asset_id in that workspace; a short datastore path gets the
+ * workspace. kind is the collection the context implies ("data", "models",
+ * "environments", "components", "codes", "computes"), or NULL if unknown.
+ * Then drops "raw" (where it was read from) from every form but "unknown".
+ * Changes ref in place.
+ */
+void amlref_resolve(json_t *ref, const char *workspace_id, const char *collection);
+
 #endif

@@ -107,6 +107,18 @@ static int blank(const char *s, size_t n)
 	return 1;
 }
 
+/* The length of a line without its line ending. */
+static size_t chomp(const struct sbuf *line)
+{
+	size_t n = line->len;
+
+	if (n && line->data[n - 1] == '\n')
+		n--;
+	if (n && line->data[n - 1] == '\r')
+		n--;
+	return n;
+}
+
 /* Parses text as one JSON value, checking the nesting first. NULL if bad. */
 static json_t *parse(struct reader *r, const char *text, size_t n, long first_line,
 		     int report)
@@ -153,7 +165,7 @@ static void read_ndjson(struct reader *r, struct sbuf *line, long lineno)
 		lineno++;
 		if (blank(line->data, line->len))
 			continue;
-		v = parse(r, line->data, line->len, lineno, 1);
+		v = parse(r, line->data, chomp(line), lineno, 1);
 		if (v)
 			handle(r, v, lineno);
 	}
@@ -199,7 +211,7 @@ void extract_content(struct extract *x, struct archive *a, struct archive *root,
 	} else if (blank(doc.data ? doc.data : "", doc.len)) {
 		diag_warn(&w->loc, "no JSON in this input");
 	} else if (line.len > 0 && line.data[line.len - 1] == '\n' &&
-		   (v = parse(r, line.data, line.len, lineno, 0)) != NULL) {
+		   (v = parse(r, line.data, chomp(&line), lineno, 0)) != NULL) {
 		handle(r, v, lineno);
 		read_ndjson(r, &line, lineno);
 	} else if (!strchr("{[", doc.data[strspn(doc.data, " \t\r\n")])) {

@@ -105,7 +105,7 @@ static void read_members(struct extract *x, struct archive *a, struct archive *r
 
 	if (depth >= x->opt.max_archive_depth) {
 		x->bad_data = 1;
-		diag_error(&w->loc, "archive nested deeper than %d levels (--max-archive-depth)",
+		diag_error(&w->loc, "archives nested more than %d deep (--max-archive-depth)",
 			   x->opt.max_archive_depth);
 		return;
 	}
@@ -161,9 +161,16 @@ static void read_file(struct extract *x, const char *path, const struct where *w
 		r = archive_read_open_filename(a, path, BLOCK);
 	if (r != ARCHIVE_OK) {
 		const char *why = archive_error_string(a);
+		int e = archive_errno(a);
 
-		x->no_input = 1;
-		diag_error(&w->loc, "cannot open: %s", why ? why : strerror(archive_errno(a)));
+		/* It exists (stat said so): unless the system refused it, it is damaged. */
+		if (e == ENOENT || e == EACCES || e == EPERM || e == ENOTDIR || e == EISDIR) {
+			x->no_input = 1;
+			diag_error(&w->loc, "cannot open: %s", why ? why : strerror(e));
+		} else {
+			x->bad_data = 1;
+			diag_error(&w->loc, "cannot read: %s", why ? why : "unknown error");
+		}
 	} else {
 		read_stream(x, a, NULL, w, 0);
 	}

@@ -158,7 +158,7 @@ int main(int argc, char **argv)
 	if (x.write_failed)
 		diag_die(PV_EX_IOERR, "cannot write the temporary file: %s", strerror(errno));
 	if (write_stream(&x) != 0) {
-		diag_note("cannot write output: %s", strerror(errno ? errno : EIO));
+		diag_note("cannot write to standard output: %s", strerror(errno ? errno : EIO));
 		return PV_EX_IOERR;
 	}
 	rc = x.no_input ? PV_EX_NOINPUT : x.bad_data ? PV_EX_DATAERR : PV_EX_OK;

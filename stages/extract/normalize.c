@@ -24,6 +24,7 @@ struct norm {
 	json_t *obj;    /* the object as found */
 	json_t *body;   /* ARM: obj.properties; CLI: obj */
 	json_t *fields; /* the record's kind-specific fields */
+	const char *workspace_id; /* of the object: short references resolve there */
 };
 
 /* A member that is present and not null, or NULL. Borrowed. */
@@ -41,6 +42,8 @@ static json_t *pick(json_t *o, const char *arm, const char *cli)
 
 	return v ? v : cli ? get(o, cli) : NULL;
 }
+
+static json_t *first(json_t *a, json_t *b) { return a ? a : b; }
 
 static const char *pick_str(json_t *o, const char *arm, const char *cli)
 {
@@ -110,17 +113,19 @@ static void set_string(struct norm *n, json_t *dst, const char *key, json_t *v)
 		warn(n, "field '%s' is not a string; left out", key, NULL);
 }
 
-static void set_bool(struct norm *n, json_t *dst, const char *key, json_t *v)
+/*
+ * Flags are written only when true: false is their default, and the CLI
+ * leaves out what ARM spells as false, so both shapes give the same record.
+ */
+static void set_flag(struct norm *n, json_t *dst, const char *key, json_t *v)
 {
 	const char *s = json_string_value(v);
 
 	if (!v)
 		return;
-	if (json_is_boolean(v))
-		json_object_set(dst, key, v);
-	else if (s && (str_ieq(s, "true") || str_ieq(s, "false")))
-		json_object_set_new(dst, key, json_boolean(str_ieq(s, "true")));
-	else
+	if (json_is_true(v) || (s && str_ieq(s, "true")))
+		json_object_set_new(dst, key, json_true());
+	else if (!json_is_false(v) && !(s && str_ieq(s, "false")))
 		warn(n, "field '%s' is not a boolean; left out", key, NULL);
 }
 
@@ -138,7 +143,21 @@ static void set_time(struct norm *n, json_t *dst, const char *key, json_t *v)
 	json_object_set_new(dst, key, json_string(t));
 }
 
-/* A string map (tags, properties): values kept as strings; others warned about. */
+/* A literal as a string: ARM says "5", the CLI says 5. */
+static json_t *literal_string(json_t *v)
+{
+	char *s;
+	json_t *r;
+
+	if (json_is_string(v))
+		return json_incref(v);
+	s = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+	r = json_string(s ? s : "");
+	free(s);
+	return r;
+}
+
+/* A string map (tags, properties): values as strings, nulls left out. */
 static void set_string_map(struct norm *n, json_t *dst, const char *key, json_t *v)
 {
 	const char *k;
@@ -152,23 +171,23 @@ static void set_string_map(struct norm *n, json_t *dst, const char *key, json_t 
 	}
 	m = json_object();
 	json_object_foreach(v, k, e) {
-		if (json_is_string(e))
-			json_object_set(m, k, e);
-		else if (json_is_null(e))
-			continue;
-		else
-			json_object_set_new(m, k, json_string(""));
-		if (!json_is_string(e)) {
-			char *s = json_dumps(e, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
-
-			json_object_set_new(m, k, json_string(s ? s : ""));
-			free(s);
-		}
+		if (!json_is_null(e))
+			json_object_set_new(m, k, literal_string(e));
 	}
 	json_object_set_new(dst, key, m);
 }
 
-static void set_ref(struct norm *n, json_t *dst, const char *key, json_t *v)
+/* A parsed reference, resolved in the object's workspace (common/amlref.h). */
+static json_t *ref_of(struct norm *n, const char *s, const char *collection)
+{
+	json_t *r = amlref_parse(s);
+
+	amlref_resolve(r, n->workspace_id, collection);
+	return r;
+}
+
+/* Sets dst[key] to the reference v names; collection as for amlref_resolve(). */
+static void set_ref(struct norm *n, json_t *dst, const char *key, json_t *v, const char *collection)
 {
 	const char *s = json_string_value(v);
 
@@ -178,7 +197,22 @@ static void set_ref(struct norm *n, json_t *dst, const char *key, json_t *v)
 		warn(n, "reference '%s' is not a string; left out", key, NULL);
 		return;
 	}
-	json_object_set_new(dst, key, amlref_parse(s));
+	json_object_set_new(dst, key, ref_of(n, s, collection));
+}
+
+/* The asset collection an input or output of this type reads or writes. */
+static const char *io_collection(const char *type)
+{
+	static const char *data[] = {"uri_file", "uri_folder", "mltable"};
+	static const char *models[] = {"mlflow_model", "custom_model", "triton_model"};
+
+	for (size_t i = 0; type && i < 3; i++) {
+		if (strcmp(type, data[i]) == 0)
+			return "data";
+		if (strcmp(type, models[i]) == 0)
+			return "models";
+	}
+	return NULL;
 }
 
 /* ---- inputs and outputs of jobs and pipeline steps ---- */
@@ -216,10 +250,10 @@ static json_t *norm_io(struct norm *n, json_t *v, int output)
 		s = json_string_value(v);
 		if (s && str_starts(s, "${{")) {
 			json_object_set_new(io, "type", json_string("binding"));
-			json_object_set_new(io, "binding", amlref_parse(s));
+			json_object_set_new(io, "binding", ref_of(n, s, NULL));
 		} else {
 			json_object_set_new(io, "type", json_string("literal"));
-			json_object_set(io, "value", v);
+			json_object_set_new(io, "value", literal_string(v));
 		}
 		return io;
 	}
@@ -237,16 +271,18 @@ static json_t *norm_io(struct norm *n, json_t *v, int output)
 	}
 	uri = pick(v, "uri", "path");
 	if (uri)
-		set_ref(n, io, "ref", uri);
+		set_ref(n, io, "ref", uri,
+			io_collection(json_string_value(json_object_get(io, "type"))));
 	val = get(v, "value");
 	s = json_string_value(val);
 	if (s && str_starts(s, "${{")) {
 		/* {"type":"literal","value":"${{parent...}}"} binds; it is no literal */
-		json_object_set_new(io, "binding", amlref_parse(s));
+		json_object_set_new(io, "binding", ref_of(n, s, NULL));
 		if (!type || str_ieq(type, "literal"))
 			json_object_set_new(io, "type", json_string("binding"));
-	} else if (val)
-		json_object_set(io, "value", val);
+	} else if (val) {
+		json_object_set_new(io, "value", literal_string(val));
+	}
 	set_string(n, io, "asset_name", pick(v, "assetName", "name"));
 	set_scalar(n, io, "asset_version", pick(v, "assetVersion", "version"));
 	set_string(n, io, "description", get(v, "description"));
@@ -295,7 +331,7 @@ static void norm_workspace(struct norm *n)
 	set_string(n, f, "discovery_url", pick(b, "discoveryUrl", "discovery_url"));
 	set_string(n, f, "mlflow_tracking_uri", pick(b, "mlFlowTrackingUri", "mlflow_tracking_uri"));
 	set_enum(n, f, "public_network_access", pick_str(b, "publicNetworkAccess", "public_network_access"));
-	set_bool(n, f, "hbi_workspace", pick(b, "hbiWorkspace", "hbi_workspace"));
+	set_flag(n, f, "hbi_workspace", pick(b, "hbiWorkspace", "hbi_workspace"));
 }
 
 /* Datastore types as one spelling: azure_blob, azure_data_lake_gen2, ... */
@@ -360,16 +396,14 @@ static void norm_datastore(struct norm *n)
 		set_enum(n, f, "artifact_type", pick_str(art, "artifactType", "type"));
 		set_string(n, f, "artifact_name", pick(art, "artifactName", "name"));
 	}
-	set_bool(n, f, "is_default", pick(n->body, "isDefault", "is_default"));
-	set_enum(n, f, "credentials_type",
-		 pick_str(get(b, "credentials"), "credentialsType", "type"));
+	set_flag(n, f, "is_default", pick(n->body, "isDefault", "is_default"));
 }
 
 static void norm_container(struct norm *n)
 {
 	set_enum(n, n->fields, "data_type", pick_str(n->body, "dataType", NULL));
 	set_scalar(n, n->fields, "latest_version", pick(n->body, "latestVersion", "latest_version"));
-	set_bool(n, n->fields, "is_archived", pick(n->body, "isArchived", "is_archived"));
+	set_flag(n, n->fields, "is_archived", pick(n->body, "isArchived", "is_archived"));
 }
 
 static void set_ref_list(struct norm *n, json_t *dst, const char *key, json_t *list)
@@ -386,7 +420,7 @@ static void set_ref_list(struct norm *n, json_t *dst, const char *key, json_t *l
 	out = json_array();
 	json_array_foreach(list, i, e) {
 		if (json_is_string(e))
-			json_array_append_new(out, amlref_parse(json_string_value(e)));
+			json_array_append_new(out, ref_of(n, json_string_value(e), NULL));
 	}
 	json_object_set_new(dst, key, out);
 }
@@ -407,10 +441,10 @@ static void norm_data_version(struct norm *n)
 	if (!type)
 		type = cli_type(n);
 	set_enum(n, f, "data_type", type);
-	set_ref(n, f, "data_uri", pick(b, "dataUri", "path"));
+	set_ref(n, f, "data_uri", pick(b, "dataUri", "path"), NULL);
 	set_ref_list(n, f, "referenced_uris", pick(b, "referencedUris", "referenced_uris"));
-	set_bool(n, f, "is_anonymous", pick(b, "isAnonymous", "is_anonymous"));
-	set_bool(n, f, "is_archived", pick(b, "isArchived", "is_archived"));
+	set_flag(n, f, "is_anonymous", pick(b, "isAnonymous", "is_anonymous"));
+	set_flag(n, f, "is_archived", pick(b, "isArchived", "is_archived"));
 	set_string(n, f, "stage", get(b, "stage"));
 }
 
@@ -420,13 +454,13 @@ static void norm_model_version(struct norm *n)
 	const char *type = pick_str(b, "modelType", NULL);
 
 	set_enum(n, f, "model_type", type ? type : cli_type(n));
-	set_ref(n, f, "model_uri", pick(b, "modelUri", "path"));
+	set_ref(n, f, "model_uri", pick(b, "modelUri", "path"), NULL);
 	if (json_is_object(get(b, "flavors")))
 		json_object_set(f, "flavors", get(b, "flavors"));
 	set_string(n, f, "stage", get(b, "stage"));
 	set_string(n, f, "job_name", pick(b, "jobName", "job_name"));
-	set_bool(n, f, "is_anonymous", pick(b, "isAnonymous", "is_anonymous"));
-	set_bool(n, f, "is_archived", pick(b, "isArchived", "is_archived"));
+	set_flag(n, f, "is_anonymous", pick(b, "isAnonymous", "is_anonymous"));
+	set_flag(n, f, "is_archived", pick(b, "isArchived", "is_archived"));
 }
 
 static void norm_environment_version(struct norm *n)
@@ -443,14 +477,14 @@ static void norm_component_version(struct norm *n)
 
 	set_enum(n, f, "component_type", json_string_value(get(s, "type")));
 	set_string(n, f, "display_name", get(s, "display_name"));
-	set_ref(n, f, "code", get(s, "code"));
-	set_ref(n, f, "environment", get(s, "environment"));
-	set_bool(n, f, "is_anonymous", pick(n->body, "isAnonymous", "is_anonymous"));
+	set_ref(n, f, "code", get(s, "code"), "codes");
+	set_ref(n, f, "environment", get(s, "environment"), "environments");
+	set_flag(n, f, "is_anonymous", pick(n->body, "isAnonymous", "is_anonymous"));
 }
 
 static void norm_code_version(struct norm *n)
 {
-	set_ref(n, n->fields, "code_uri", pick(n->body, "codeUri", "path"));
+	set_ref(n, n->fields, "code_uri", pick(n->body, "codeUri", "path"), NULL);
 }
 
 /* Job types: Command, Pipeline, Sweep, AutoML, Spark -> command, ..., automl. */
@@ -488,8 +522,8 @@ static void norm_pipeline_steps(struct norm *n, json_t *jobs)
 			free(c);
 		}
 		set_string(n, s, "display_name", pick(step, "display_name", "displayName"));
-		set_ref(n, s, "component", pick(step, "componentId", "component"));
-		set_ref(n, s, "compute", pick(step, "computeId", "compute"));
+		set_ref(n, s, "component", pick(step, "componentId", "component"), "components");
+		set_ref(n, s, "compute", pick(step, "computeId", "compute"), "computes");
 		set_io(n, s, "inputs", get(step, "inputs"), 0);
 		set_io(n, s, "outputs", get(step, "outputs"), 1);
 		json_object_set_new(steps, name, s);
@@ -530,14 +564,14 @@ static void norm_job(struct norm *n)
 	set_string(n, f, "status", get(b, "status"));
 	set_string(n, f, "experiment_name", pick(b, "experimentName", "experiment_name"));
 	set_string(n, f, "display_name", pick(b, "displayName", "display_name"));
-	set_ref(n, f, "compute", pick(b, "computeId", "compute"));
+	set_ref(n, f, "compute", pick(b, "computeId", "compute"), "computes");
 	if (!json_is_object(trial))
 		trial = NULL;
-	set_ref(n, f, "environment", pick(b, "environmentId", "environment") ? pick(b, "environmentId", "environment")
-									     : pick(trial, "environmentId", "environment"));
-	set_ref(n, f, "component", pick(b, "componentId", "component"));
-	set_ref(n, f, "code", pick(b, "codeId", "code") ? pick(b, "codeId", "code") : pick(trial, "codeId", "code"));
-	set_string(n, f, "command", get(b, "command") ? get(b, "command") : get(trial, "command"));
+	set_ref(n, f, "environment", first(pick(b, "environmentId", "environment"),
+					   pick(trial, "environmentId", "environment")), "environments");
+	set_ref(n, f, "component", pick(b, "componentId", "component"), "components");
+	set_ref(n, f, "code", first(pick(b, "codeId", "code"), pick(trial, "codeId", "code")), "codes");
+	set_string(n, f, "command", first(get(b, "command"), get(trial, "command")));
 	set_string(n, f, "parent_job_name", pick(b, "parentJobName", "parent_job_name"));
 	if (json_is_object(props)) {
 		if (!json_object_get(f, "parent_job_name"))
@@ -557,7 +591,7 @@ static void norm_job(struct norm *n)
 	else if (jobs)
 		warn(n, "'jobs' is not an object; left out", NULL, NULL);
 	if (json_is_object(get(b, "settings")))
-		set_ref(n, f, "default_compute", pick(get(b, "settings"), "default_compute", "defaultCompute"));
+		set_ref(n, f, "default_compute", pick(get(b, "settings"), "default_compute", "defaultCompute"), "computes");
 	free(jt);
 }
 
@@ -654,7 +688,7 @@ void extract_object(struct extract *x, json_t *o, const struct where *w, const c
 	const char *type = json_string_value(get(o, "type"));
 	struct armid id;
 	char err[160];
-	struct norm n = {x, w, path, o, NULL, NULL};
+	struct norm n = {x, w, path, o, NULL, NULL, NULL};
 	json_t *rec, *b;
 	enum aml_kind kind;
 	int arm = type && str_istarts(type, ARM_TYPE_PREFIX);
@@ -706,6 +740,7 @@ void extract_object(struct extract *x, json_t *o, const struct where *w, const c
 	free(s);
 	s = armid_workspace_id(&id);
 	json_object_set_new(rec, "workspace_id", json_string(s));
+	n.workspace_id = json_string_value(json_object_get(rec, "workspace_id"));
 	free(s);
 	json_object_set_new(rec, "name", json_string(id.name ? id.name : id.workspace));
 	if (id.version)
