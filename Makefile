@@ -30,6 +30,7 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(OBJ)/tests/%)
 
 .PHONY: all deps check demo bench clean FORCE
+.SECONDARY:
 all: $(BINS)
 
 # A fresh machine has none of the libraries and tools: install what is missing

@@ -108,7 +108,10 @@ void armid_free(struct armid *id)
 	memset(id, 0, sizeof(*id));
 }
 
-/* Splits s on '/' into at most max segments (no empty ones but a trailing one). */
+/*
+ * Splits s on '/' into at most max malloc'd segments (a trailing '/' is
+ * allowed, "//" is not). Returns the count, or -1 with nothing allocated.
+ */
 static int split(const char *s, char **seg, int max)
 {
 	int n = 0;
@@ -116,10 +119,11 @@ static int split(const char *s, char **seg, int max)
 	while (*s) {
 		size_t len = strcspn(s, "/");
 
-		if (len == 0)
-			return -1; /* "//" inside */
-		if (n == max)
+		if (len == 0 || n == max) {
+			while (n > 0)
+				free(seg[--n]);
 			return -1;
+		}
 		seg[n++] = xstrndup(s, len);
 		s += len;
 		if (*s == '/')

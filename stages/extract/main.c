@@ -159,9 +159,10 @@ int main(int argc, char **argv)
 		diag_die(PV_EX_IOERR, "cannot write the temporary file: %s", strerror(errno));
 	if (write_stream(&x) != 0) {
 		diag_note("cannot write to standard output: %s", strerror(errno ? errno : EIO));
-		return PV_EX_IOERR;
+		rc = PV_EX_IOERR;
+	} else {
+		rc = x.no_input ? PV_EX_NOINPUT : x.bad_data ? PV_EX_DATAERR : PV_EX_OK;
 	}
-	rc = x.no_input ? PV_EX_NOINPUT : x.bad_data ? PV_EX_DATAERR : PV_EX_OK;
 	fclose(x.spool);
 	json_decref(x.counts);
 	json_decref(x.unknown);

@@ -1,7 +1,7 @@
 # The sample snapshot gives the same records (but for where they were read
 # from) as a directory, in every archive format, compressed, nested, and on
 # standard input: the format is told from the bytes, never from the name.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../checklib.sh"
 cd "$top/fixtures/sample"
 purvey-extract snapshot >"$tmp/dir.out" 2>/dev/null
 strip_source "$tmp/dir.out" | grep -v '"type":"snapshot"' >"$tmp/want"

@@ -1,6 +1,6 @@
 # Every file in fixtures/reference/aml (the real AML JSON of ../shared) is
 # read to the kinds it holds; a file of placeholders is reported, not lost.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../checklib.sh"
 ref=$top/fixtures/reference/aml
 while read -r file kinds; do
 	[ -n "$file" ] || continue

@@ -1,6 +1,6 @@
 # The same AML objects exported as ARM resources (a list page) and as CLI v2
 # output give the same records, but for where they were read from.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../checklib.sh"
 d=$top/fixtures/extract/same-object
 purvey-extract "$d/arm.json" >"$tmp/arm" 2>"$tmp/arm.err" || fail "arm: exit $?"
 purvey-extract "$d/cli.json" >"$tmp/cli" 2>"$tmp/cli.err" || fail "cli: exit $?"

@@ -1,7 +1,7 @@
 # Every record stream extract writes validates against schemas/record.schema.json:
 # the golden outputs of every fixture case, and fresh runs over the sample
 # snapshot and every reference file.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../checklib.sh"
 schema=$top/schemas/record.schema.json
 for f in "$top"/fixtures/extract/cases/*/expected.out; do
 	jsonschema.py "$schema" "$f"

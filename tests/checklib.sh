@@ -1,5 +1,5 @@
 # Shared by the checks: paths, a temporary folder removed on exit, helpers.
-top=$(cd "$(dirname "$0")/../.." && pwd)
+top=$(cd "$(dirname "$0")/../.." && pwd) # run from tests/checks/
 PATH="$top/bin:$top/tests:$PATH"
 export PATH LC_ALL=C TZ=UTC
 tmp=$(mktemp -d) || exit 70
