@@ -1,0 +1,37 @@
+#!/bin/sh
+# make demo: runs purvey on the bundled sample snapshot (fixtures/sample),
+# no server needed, and shows what it produced. The sample is packed into a
+# tar.gz first, as an export would arrive; everything is written to demo-out/.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+out=demo-out
+mkdir -p "$out"
+(cd fixtures/sample && tar --sort=name --owner=0 --group=0 --mtime=@0 -cf - snapshot) |
+	gzip -9n >"$out/snapshot.tar.gz"
+
+echo "== purvey-extract $out/snapshot.tar.gz > $out/records.ndjson"
+status=0
+bin/purvey-extract "$out/snapshot.tar.gz" >"$out/records.ndjson" || status=$?
+echo "   exit $status; $(wc -l <"$out/records.ndjson") lines"
+echo
+echo "== the header and the trailer"
+head -n 1 "$out/records.ndjson"
+tail -n 1 "$out/records.ndjson"
+echo
+echo "== records per kind and workspace"
+jq -r 'select(.type == "record") | [(.workspace_id | sub(".*/workspaces/"; "")), .kind] | @tsv' \
+	"$out/records.ndjson" | sort | uniq -c | awk '{ printf "   %3d  %-18s %s\n", $1, $2, $3 }'
+echo
+echo "== one record: the model registered from the pipeline's output"
+jq -c 'select(.kind == "model_version" and .name == "churn-model" and .version == "4") | del(.source)' \
+	"$out/records.ndjson"
+echo
+echo "== the pipeline's steps and how their inputs are bound"
+jq -r 'select(.kind == "job" and .fields.job_type == "pipeline") | .fields.steps | to_entries[] |
+	.key as $s | .value.inputs | to_entries[] |
+	"   \($s).\(.key) <- \(.value.binding // .value.ref // {form: "literal", value: .value.value} |
+	if .form == "literal" then "literal \(.value)" elif .form == "binding" then
+		(if .scope == "step_output" then "step \(.step) output \(.name)" else "\(.scope) \(.name)" end)
+	else (.id // .datastore + ":" + .path) end)"' "$out/records.ndjson"
+exit "$status"
