@@ -13,6 +13,7 @@ struct extract_opts {
 	int max_depth;           /* deepest JSON nesting accepted */
 	double max_ratio;        /* largest decompressed:compressed ratio accepted */
 	int max_archive_depth;   /* archives inside archives, at most */
+	char *v1_workspace;      /* canonical workspace id for legacy v1 objects, or NULL */
 	int quiet;
 };
 
@@ -51,6 +52,14 @@ void extract_value(struct extract *x, json_t *v, const struct where *w);
 
 /* normalize.c: turns one AML object into a record and writes it. */
 void extract_object(struct extract *x, json_t *o, const struct where *w, const char *path);
+
+/* normalize.c: a record's "source"; shape is "arm", "cli" or "v1". */
+json_t *extract_source(const struct where *w, const char *path, const char *shape);
+/* normalize.c: keeps the snapshot time up to date with a record's times. */
+void extract_note_times(struct extract *x, json_t *rec);
+
+/* legacy.c: if o is a legacy v1 object, extracts it (or reports it) and returns 1. */
+int extract_legacy(struct extract *x, json_t *o, const struct where *w, const char *path);
 
 /* main.c: writes a record to the spool and counts it. */
 void extract_emit(struct extract *x, json_t *record, const char *kind);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "armid.h"
 #include "exitcodes.h"
 #include "extract.h"
 #include "ndjson.h"
@@ -33,6 +34,7 @@ static void usage(FILE *f)
 	      "  --max-depth N          deepest JSON nesting (default 64)\n"
 	      "  --max-ratio N          largest decompressed:compressed ratio (default 1000)\n"
 	      "  --max-archive-depth N  archives inside archives, at most (default 4)\n"
+	      "  --v1-workspace ID      the workspace (ARM id) legacy v1 objects belong to\n"
 	      "  -q, --quiet            no progress messages\n"
 	      "  -h, --help             this text\n"
 	      "Exit: 0 ok, 64 usage, 65 damaged input (trailer complete:false),\n"
@@ -55,6 +57,23 @@ static unsigned long long number_arg(const char *opt, const char *s, unsigned lo
 	return v;
 }
 
+/* The canonical id of a workspace given on the command line, or a usage error. */
+static char *workspace_arg(const char *s)
+{
+	struct armid id;
+	char err[160], *ws;
+
+	if (armid_parse(s, &id, err, sizeof(err)) != 0 || id.kind != AK_WORKSPACE) {
+		diag_note("--v1-workspace: expected a workspace ARM id, got '%s'%s%s", s,
+			  id.kind ? "" : ": ", id.kind ? "" : err);
+		armid_free(&id);
+		exit(PV_EX_USAGE);
+	}
+	ws = armid_workspace_id(&id);
+	armid_free(&id);
+	return ws;
+}
+
 static void parse_args(struct extract *x, int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -62,6 +81,7 @@ static void parse_args(struct extract *x, int argc, char **argv)
 		{"max-depth", required_argument, NULL, 'D'},
 		{"max-ratio", required_argument, NULL, 'R'},
 		{"max-archive-depth", required_argument, NULL, 'A'},
+		{"v1-workspace", required_argument, NULL, 'W'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}};
@@ -73,6 +93,7 @@ static void parse_args(struct extract *x, int argc, char **argv)
 		case 'D': x->opt.max_depth = (int)number_arg("--max-depth", optarg, 10000); break;
 		case 'R': x->opt.max_ratio = (double)number_arg("--max-ratio", optarg, 1000000000); break;
 		case 'A': x->opt.max_archive_depth = (int)number_arg("--max-archive-depth", optarg, 64); break;
+		case 'W': x->opt.v1_workspace = workspace_arg(optarg); break;
 		case 'q': x->opt.quiet = 1; break;
 		case 'h': usage(stdout); exit(PV_EX_OK);
 		default: usage(stderr); exit(PV_EX_USAGE);
@@ -167,5 +188,6 @@ int main(int argc, char **argv)
 	json_decref(x.counts);
 	json_decref(x.unknown);
 	json_decref(x.inputs);
+	free(x.opt.v1_workspace);
 	return rc;
 }

@@ -640,16 +640,21 @@ static void note_time(struct extract *x, json_t *rec, const char *key)
 		snprintf(x->snapshot_time, sizeof(x->snapshot_time), "%s", t);
 }
 
-static json_t *source_of(const struct where *w, const char *path, int arm)
+json_t *extract_source(const struct where *w, const char *path, const char *shape)
 {
-	json_t *s = json_pack("{s:s, s:s, s:s}", "input", w->src_input, "path", path, "shape",
-			      arm ? "arm" : "cli");
+	json_t *s = json_pack("{s:s, s:s, s:s}", "input", w->src_input, "path", path, "shape", shape);
 
 	if (w->src_member)
 		json_object_set_new(s, "member", json_string(w->src_member));
 	if (w->loc.line > 0)
 		json_object_set_new(s, "line", json_integer(w->loc.line));
 	return s;
+}
+
+void extract_note_times(struct extract *x, json_t *rec)
+{
+	note_time(x, rec, "created_at");
+	note_time(x, rec, "modified_at");
 }
 
 static void unidentifiable(struct extract *x, const struct where *w, const char *path,
@@ -695,6 +700,8 @@ void extract_object(struct extract *x, json_t *o, const struct where *w, const c
 	norm_fn fn;
 	char *s;
 
+	if (extract_legacy(x, o, w, path))
+		return;
 	if (!ids) {
 		unidentifiable(x, w, path, "no id");
 		return;
@@ -753,9 +760,8 @@ void extract_object(struct extract *x, json_t *o, const struct where *w, const c
 	set_string_map(&n, rec, "properties", arm ? get(n.body, "properties") : get(o, "properties"));
 	fn(&n);
 	json_object_set_new(rec, "fields", n.fields);
-	json_object_set_new(rec, "source", source_of(w, path, arm));
-	note_time(x, rec, "created_at");
-	note_time(x, rec, "modified_at");
+	json_object_set_new(rec, "source", extract_source(w, path, arm ? "arm" : "cli"));
+	extract_note_times(x, rec);
 	extract_emit(x, rec, aml_kind_name(kind));
 	if (b != n.body)
 		json_decref(n.body);
