@@ -30,6 +30,7 @@ struct extract {
 	int bad_data;      /* some input or member was damaged */
 	int no_input;      /* some input could not be opened */
 	int write_failed;
+	int progress;      /* show progress on stderr (a terminal, not --quiet) */
 };
 
 /* Where a JSON value came from: for messages (file, member) and for records (source). */

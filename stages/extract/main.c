@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "armid.h"
 #include "exitcodes.h"
@@ -35,7 +36,7 @@ static void usage(FILE *f)
 	      "  --max-ratio N          largest decompressed:compressed ratio (default 1000)\n"
 	      "  --max-archive-depth N  archives inside archives, at most (default 4)\n"
 	      "  --v1-workspace ID      the workspace (ARM id) legacy v1 objects belong to\n"
-	      "  -q, --quiet            no progress messages\n"
+	      "  -q, --quiet            no progress messages (shown only on a terminal)\n"
 	      "  -h, --help             this text\n"
 	      "Exit: 0 ok, 64 usage, 65 damaged input (trailer complete:false),\n"
 	      "      66 input not found, 74 output could not be written.\n",
@@ -101,6 +102,15 @@ static void parse_args(struct extract *x, int argc, char **argv)
 	}
 }
 
+/* Progress on stderr, only when it is a terminal and --quiet is not given. */
+static void progress(const struct extract *x, int last)
+{
+	if (!x->progress)
+		return;
+	if (last || x->records % 1000 == 0)
+		fprintf(stderr, "\rpurvey-extract: %ld records%s", x->records, last ? "\n" : "");
+}
+
 void extract_emit(struct extract *x, json_t *record, const char *kind)
 {
 	json_t *c = json_object_get(x->counts, kind);
@@ -110,6 +120,7 @@ void extract_emit(struct extract *x, json_t *record, const char *kind)
 	x->records++;
 	json_object_set_new(x->counts, kind, json_integer(json_integer_value(c) + 1));
 	json_decref(record);
+	progress(x, 0);
 }
 
 static int complete(const struct extract *x)
@@ -174,8 +185,10 @@ int main(int argc, char **argv)
 	x.spool = tmpfile();
 	if (!x.spool)
 		diag_die(PV_EX_IOERR, "cannot create a temporary file: %s", strerror(errno));
+	x.progress = !x.opt.quiet && isatty(STDERR_FILENO);
 	for (int i = optind; i < argc; i++)
 		extract_input(&x, argv[i]);
+	progress(&x, 1);
 	if (x.write_failed)
 		diag_die(PV_EX_IOERR, "cannot write the temporary file: %s", strerror(errno));
 	if (write_stream(&x) != 0) {
