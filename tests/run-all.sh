@@ -1,6 +1,6 @@
 #!/bin/sh
 # The whole test suite, as `make check` runs it: C unit tests, fixture cases,
-# script checks (tests/checks/*.sh). Ends with one line "N passed, N failed".
+# Python test files (tests/*_test.py), script checks (tests/checks/*.sh). Ends with one line "N passed, N failed".
 # Expects the binaries built; UNIT_BINS names the unit-test programs.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -32,6 +32,17 @@ done
 
 tests/run-fixtures.sh >"$log" 2>&1
 count <"$log"
+
+for t in tests/*_test.py; do
+	python3 "$t" >"$log" 2>&1
+	rc=$?
+	count <"$log"
+	if [ $rc -ne 0 ] && ! grep -q '^FAIL ' "$log"; then
+		sed 's/^/    /' "$log"
+		echo "FAIL $t (exit $rc)"
+		fail=$((fail + 1))
+	fi
+done
 
 for t in tests/checks/*.sh; do
 	[ -f "$t" ] || continue
