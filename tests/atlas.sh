@@ -26,7 +26,11 @@ atlas_start() {
 }
 
 atlas_stop() {
-	[ -n "${ATLAS_PID:-}" ] && kill "$ATLAS_PID" 2>/dev/null && wait "$ATLAS_PID" 2>/dev/null
+	if [ -n "${ATLAS_PID:-}" ]; then
+		kill "$ATLAS_PID" 2>/dev/null || true
+		wait "$ATLAS_PID" 2>/dev/null || true
+	fi
 	ATLAS_PID=
+	[ -n "${ATLAS_DIR:-}" ] && rm -rf "$ATLAS_DIR"
 	return 0
 }
