@@ -142,3 +142,14 @@ int time_cmp(const char *a, const char *b)
 		return sa < sb ? -1 : 1;
 	return ua < ub ? -1 : ua > ub;
 }
+
+int time_epoch_ms(const char *t, long long *ms)
+{
+	int64_t secs;
+	long usec;
+
+	if (parse(t, &secs, &usec) != 0)
+		return -1;
+	*ms = (long long)secs * 1000 + usec / 1000;
+	return 0;
+}

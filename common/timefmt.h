@@ -18,6 +18,8 @@
  * such a time.
  */
 int time_canon(const char *in, char out[TIME_CANON_MAX]);
+/* Milliseconds since the epoch (Atlas "date"); 0 on success, -1 if not a time. */
+int time_epoch_ms(const char *t, long long *ms);
 /* Compares two canonical times: <0, 0, >0. */
 int time_cmp(const char *a, const char *b);
 

@@ -173,6 +173,12 @@ static void test_time(void)
 	time_case("bad month", "2024-13-01T00:00:00Z", NULL);
 	time_case("junk after", "2024-01-01T00:00:00Zx", NULL);
 	CHECK("time/compare by instant", time_cmp("2023-02-21T20:33:12.3Z", "2023-02-21T20:33:12Z") > 0);
+	{
+		long long ms = 0;
+
+		CHECK("time/epoch ms", time_epoch_ms("2026-11-30T10:00:00.9876Z", &ms) == 0 && ms == 1796032800987LL);
+		CHECK("time/epoch ms of no time", time_epoch_ms("soon", &ms) != 0);
+	}
 	CHECK("time/compare equal", time_cmp("2023-02-21T20:33:12Z", "2023-02-21T20:33:12Z") == 0);
 }
 
