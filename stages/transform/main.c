@@ -1,0 +1,212 @@
+/*
+ * purvey-transform: reads the record stream of purvey-extract and writes the
+ * request stream of schemas/request.schema.json: a header, one Atlas REST
+ * request a line (typedefs first, then entity/bulk batches), an end trailer.
+ *
+ * Pass one spools the records and keeps, per object, where its newest copy
+ * lies; pass one and a half indexes what resolution needs; then the entities
+ * are made level by level, in id order, so the same records in any order,
+ * with duplicates, give the same bytes.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exitcodes.h"
+#include "ndjson.h"
+#include "strutil.h"
+#include "transform.h"
+#include "banned.h"
+
+#define REQUEST_VERSION 1
+
+static void usage(FILE *f)
+{
+	fputs("usage: purvey-transform [options] [RECORDS]\n"
+	      "Reads purvey-extract's records (a file or - for standard input, the default)\n"
+	      "and writes the Atlas requests that push them into Purview (NDJSON).\n"
+	      "  --batch-entities N   entities a request, at most (default 100)\n"
+	      "  --batch-bytes N      bytes of entities a request, at most (default 1000000)\n"
+	      "  --type-prefix P      prefix of our Atlas type names (default purvey_aml_)\n"
+	      "  --allow-partial      transform an incomplete record stream all the same\n"
+	      "  --print-typedefs     write the Atlas typedefs and stop\n"
+	      "  -q, --quiet          no progress messages\n"
+	      "  -h, --help           this text\n"
+	      "Exit: 0 ok, 64 usage, 65 bad or incomplete records, 66 input not found,\n"
+	      "      74 output could not be written.\n",
+	      f);
+}
+
+static long number_arg(const char *opt, const char *s, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > max) {
+		diag_note("%s: expected a whole number from 1 to %ld, got '%s'", opt, max, s);
+		exit(PV_EX_USAGE);
+	}
+	return v;
+}
+
+static int prefix_ok(const char *p)
+{
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+		return 0;
+	for (; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return 0;
+	return 1;
+}
+
+static int parse_args(struct transform *tf, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{"batch-entities", required_argument, NULL, 'E'},
+		{"batch-bytes", required_argument, NULL, 'B'},
+		{"type-prefix", required_argument, NULL, 'P'},
+		{"allow-partial", no_argument, NULL, 'a'},
+		{"print-typedefs", no_argument, NULL, 'T'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0}};
+	int c, print_typedefs = 0;
+
+	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'E': tf->opt.batch_entities = number_arg("--batch-entities", optarg, 100000); break;
+		case 'B': tf->opt.batch_bytes = number_arg("--batch-bytes", optarg, 1L << 30); break;
+		case 'P':
+			if (!prefix_ok(optarg)) {
+				diag_note("--type-prefix: a letter, then letters, digits or '_', got '%s'", optarg);
+				exit(PV_EX_USAGE);
+			}
+			tf->opt.prefix = optarg;
+			break;
+		case 'a': tf->opt.allow_partial = 1; break;
+		case 'T': print_typedefs = 1; break;
+		case 'q': tf->opt.quiet = 1; break;
+		case 'h': usage(stdout); exit(PV_EX_OK);
+		default: usage(stderr); exit(PV_EX_USAGE);
+		}
+	}
+	if (argc - optind > 1) {
+		diag_note("one input at most (records from several snapshots: concatenate their extracts)");
+		usage(stderr);
+		exit(PV_EX_USAGE);
+	}
+	return print_typedefs;
+}
+
+static void init(struct transform *tf)
+{
+	tf->records = json_object();
+	tf->datastores = json_object();
+	tf->versions = json_object();
+	tf->steps = json_object();
+	tf->children = json_object();
+	tf->job_models = json_object();
+	tf->job_outputs = json_object();
+	tf->output_paths = json_array();
+	tf->skipped = json_object();
+	tf->batch = json_array();
+	tf->placeholders = json_object();
+	tf->spool = tmpfile();
+	if (!tf->spool)
+		diag_die(PV_EX_IOERR, "cannot create a temporary file: %s", strerror(errno));
+}
+
+static void cleanup(struct transform *tf)
+{
+	json_t *all[] = {tf->records, tf->ids, tf->datastores, tf->versions, tf->steps, tf->children,
+			 tf->job_models, tf->job_outputs, tf->output_paths, tf->skipped, tf->batch,
+			 tf->placeholders, tf->header};
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
+		json_decref(all[i]);
+	for (int t = 0; t < T_COUNT; t++)
+		free(tf->type_names[t]);
+	if (tf->spool)
+		fclose(tf->spool);
+}
+
+static void entities(struct transform *tf)
+{
+	json_t *id;
+	size_t i;
+
+	for (int level = 0; level < L_COUNT; level++) {
+		json_array_foreach(tf->ids, i, id) {
+			json_t *rec = tf_load(tf, json_string_value(id));
+
+			tf_record_entities(tf, rec, (enum tf_level)level);
+			json_decref(rec);
+		}
+	}
+	tf_flush(tf);
+}
+
+int main(int argc, char **argv)
+{
+	struct transform tf;
+	FILE *in = stdin;
+	int rc;
+
+	diag_init("purvey-transform");
+	signal(SIGPIPE, SIG_IGN);
+	memset(&tf, 0, sizeof(tf));
+	tf.opt.prefix = "purvey_aml_";
+	tf.opt.batch_entities = 100;
+	tf.opt.batch_bytes = 1000000;
+	if (parse_args(&tf, argc, argv)) {
+		json_t *d;
+
+		tf_types_init(&tf);
+		d = tf_typedefs(&tf);
+		rc = json_dumpf(d, stdout, JSON_INDENT(2) | JSON_SORT_KEYS) || fputc('\n', stdout) == EOF ||
+		     ndjson_finish(stdout) ? PV_EX_IOERR : PV_EX_OK;
+		json_decref(d);
+		cleanup(&tf);
+		return rc;
+	}
+	tf.input_name = optind < argc ? argv[optind] : "-";
+	if (strcmp(tf.input_name, "-") != 0 && !(in = fopen(tf.input_name, "r"))) {
+		diag_note("%s: cannot open: %s", tf.input_name, strerror(errno));
+		return PV_EX_NOINPUT;
+	}
+	init(&tf);
+	tf_types_init(&tf);
+	rc = tf_read(&tf, in);
+	if (in != stdin)
+		fclose(in);
+	if (rc != 0) {
+		cleanup(&tf);
+		return rc;
+	}
+	tf_index(&tf);
+	tf_write(&tf, json_pack("{s:s, s:i, s:s, s:O, s:s, s:I, s:I}", "type", "requests", "v", REQUEST_VERSION,
+				"producer", "purvey-transform", "snapshot_time",
+				json_object_get(tf.header, "snapshot_time"), "type_prefix", tf.opt.prefix,
+				"records", (json_int_t)tf.records_read, "objects",
+				(json_int_t)json_object_size(tf.records)));
+	tf_emit_typedefs(&tf);
+	entities(&tf);
+	tf_write(&tf, json_pack("{s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:O, s:I, s:b}", "type", "end", "v",
+				REQUEST_VERSION, "requests", (json_int_t)tf.requests, "entities",
+				(json_int_t)tf.entities, "duplicates", (json_int_t)tf.duplicates, "unresolved",
+				(json_int_t)tf.unresolved, "cut", (json_int_t)tf.cut, "not_pushed", tf.skipped,
+				"warnings", (json_int_t)diag_warning_count(), "complete", !tf.opt.allow_partial ||
+				diag_error_count() == 0));
+	rc = PV_EX_OK;
+	if (tf.write_failed || ndjson_finish(stdout) != 0) {
+		diag_note("cannot write to standard output: %s", strerror(errno ? errno : EIO));
+		rc = PV_EX_IOERR;
+	}
+	cleanup(&tf);
+	return rc;
+}
