@@ -13,6 +13,7 @@
  * Purview's limits are kept: a value over 32 KB or a name over 4 KB is cut
  * with a visible marker and a warning; an entity over 2 MB is refused.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,8 +30,10 @@
 
 int tf_write(struct transform *tf, json_t *line)
 {
-	if (!tf->write_failed && ndjson_write(stdout, line) != 0)
+	if (!tf->write_failed && ndjson_write(stdout, line) != 0) {
 		tf->write_failed = 1;
+		tf->write_errno = errno;
+	}
 	json_decref(line);
 	return tf->write_failed ? -1 : 0;
 }

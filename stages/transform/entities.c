@@ -129,14 +129,14 @@ static json_t *workspace_target(struct transform *tf, json_t *rec)
 	return t;
 }
 
-static char *studio_url(json_t *rec, const char *page)
-{
-	return xasprintf("https://ml.azure.com/%s?wsid=%s", page, str(rec, "workspace_id"));
-}
-
 /* ---- outputs ---- */
 
-json_t *tf_output_target(struct transform *tf, json_t *rec, const char *name, json_t *io)
+/*
+ * An output registered as an asset the snapshot holds is that asset; one
+ * registered as an asset the snapshot lacks is written as the job output
+ * (which exists: this snapshot creates it) rather than named blindly.
+ */
+json_t *tf_output_target_warn(struct transform *tf, json_t *rec, const char *name, json_t *io, int warn)
 {
 	const char *type = str(io, "type"), *an = str(io, "asset_name");
 	json_t *av = json_object_get(io, "asset_version");
@@ -150,11 +150,17 @@ json_t *tf_output_target(struct transform *tf, json_t *rec, const char *name, js
 		char *id = xasprintf("%s/%s/%s/versions/%s", str(rec, "workspace_id"), model ? "models" : "data", an, v);
 
 		qn = tf_asset_uri(id);
-		t = tf_target(tf_type(tf, model ? T_MODEL : T_DATA_ASSET), qn);
+		t = json_object_get(tf->records, id) ? tf_target(tf_type(tf, model ? T_MODEL : T_DATA_ASSET), qn) : NULL;
+		if (!t && warn) {
+			tf->unresolved++;
+			tf_warn(tf, "job %s output %s: registered as %s:%s, which is not in the snapshot; "
+				    "linked as the job's output instead", str(rec, "name"), name, an, v);
+		}
 		free(id);
 		free(v);
 		free(qn);
-		return t;
+		if (t)
+			return t;
 	}
 	base = tf_asset_uri(str(rec, "id"));
 	qn = xasprintf("%s/outputs/%s", base, name);
@@ -162,6 +168,11 @@ json_t *tf_output_target(struct transform *tf, json_t *rec, const char *name, js
 	free(base);
 	free(qn);
 	return t;
+}
+
+json_t *tf_output_target(struct transform *tf, json_t *rec, const char *name, json_t *io)
+{
+	return tf_output_target_warn(tf, rec, name, io, 0);
 }
 
 json_t *tf_job_output_target(struct transform *tf, const char *wsid, const char *job, const char *output)
@@ -363,7 +374,7 @@ static json_t *data_sources(struct transform *tf, json_t *rec)
 static void data_version_entities(struct transform *tf, json_t *rec, enum tf_level level)
 {
 	json_t *f = json_object_get(rec, "fields"), *e, *src;
-	char *qn, *name, *url, *rq;
+	char *qn, *name, *rq;
 
 	if (level != L_ASSET && level != L_PROCESS)
 		return;
@@ -378,9 +389,6 @@ static void data_version_entities(struct transform *tf, json_t *rec, enum tf_lev
 		put_str(e, "stage", str(f, "stage"));
 		if (json_is_true(json_object_get(f, "is_anonymous")))
 			put(e, "isAnonymous", json_true());
-		url = studio_url(rec, "data");
-		put_str(e, "studioUrl", url);
-		free(url);
 		put_rel(e, "workspace", workspace_target(tf, rec));
 		tf_emit_entity(tf, e);
 	} else if (json_array_size(src = data_sources(tf, rec)) > 0) {
@@ -407,7 +415,7 @@ static void model_version_entities(struct transform *tf, json_t *rec, enum tf_le
 {
 	json_t *f = json_object_get(rec, "fields"), *e, *flavors, *fl, *x;
 	const char *k;
-	char *qn, *name, *url;
+	char *qn, *name;
 
 	if (level != L_ASSET)
 		return;
@@ -427,9 +435,6 @@ static void model_version_entities(struct transform *tf, json_t *rec, enum tf_le
 			json_array_append_new(flavors, json_string(k));
 		put(e, "flavors", flavors);
 	}
-	url = studio_url(rec, "models");
-	put_str(e, "studioUrl", url);
-	free(url);
 	put_rel(e, "workspace", workspace_target(tf, rec));
 	free(name);
 	free(qn);

@@ -76,7 +76,7 @@ static void index_outputs(struct transform *tf, json_t *rec)
 	json_object_foreach(outs, name, io) {
 		json_t *ref = json_object_get(io, "ref"), *st = NULL;
 
-		json_object_set_new(targets, name, tf_output_target(tf, rec, name, io));
+		json_object_set_new(targets, name, tf_output_target_warn(tf, rec, name, io, 1));
 		if (!ref)
 			continue;
 		if (strcmp(str(ref, "form"), "datastore_path") == 0)

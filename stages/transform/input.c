@@ -198,6 +198,7 @@ int tf_read(struct transform *tf, FILE *in)
 			rc = PV_EX_DATAERR;
 		} else {
 			diag_warn(&loc, "incomplete record stream: no end trailer; going on (--allow-partial)");
+			tf->partial = 1;
 		}
 	} else if (rc == 0 && !json_is_true(json_object_get(trailer, "complete"))) {
 		if (!tf->opt.allow_partial) {
@@ -206,6 +207,7 @@ int tf_read(struct transform *tf, FILE *in)
 			rc = PV_EX_DATAERR;
 		} else {
 			diag_warn(&loc, "incomplete record stream (complete:false); going on (--allow-partial)");
+			tf->partial = 1;
 		}
 	} else if (rc == 0 && json_integer_value(json_object_get(trailer, "records")) != tf->records_read) {
 		diag_error(&loc, "the trailer counts %lld records, the stream has %ld",

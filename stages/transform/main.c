@@ -96,7 +96,7 @@ static int parse_args(struct transform *tf, int argc, char **argv)
 		}
 	}
 	if (argc - optind > 1) {
-		diag_note("one input at most (records from several snapshots: concatenate their extracts)");
+		diag_note("one input at most (give purvey-extract several snapshots instead)");
 		usage(stderr);
 		exit(PV_EX_USAGE);
 	}
@@ -189,22 +189,22 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	tf_index(&tf);
-	tf_write(&tf, json_pack("{s:s, s:i, s:s, s:O, s:s, s:I, s:I}", "type", "requests", "v", REQUEST_VERSION,
+	tf_write(&tf, json_pack("{s:s, s:i, s:s, s:O, s:s}", "type", "requests", "v", REQUEST_VERSION,
 				"producer", "purvey-transform", "snapshot_time",
-				json_object_get(tf.header, "snapshot_time"), "type_prefix", tf.opt.prefix,
-				"records", (json_int_t)tf.records_read, "objects",
-				(json_int_t)json_object_size(tf.records)));
+				json_object_get(tf.header, "snapshot_time"), "type_prefix", tf.opt.prefix));
 	tf_emit_typedefs(&tf);
 	entities(&tf);
-	tf_write(&tf, json_pack("{s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:O, s:I, s:b}", "type", "end", "v",
-				REQUEST_VERSION, "requests", (json_int_t)tf.requests, "entities",
+	tf_write(&tf, json_pack("{s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:O, s:I, s:b}", "type", "end", "v",
+				REQUEST_VERSION, "records", (json_int_t)tf.records_read, "objects",
+				(json_int_t)json_object_size(tf.records), "requests", (json_int_t)tf.requests, "entities",
 				(json_int_t)tf.entities, "duplicates", (json_int_t)tf.duplicates, "unresolved",
 				(json_int_t)tf.unresolved, "cut", (json_int_t)tf.cut, "not_pushed", tf.skipped,
-				"warnings", (json_int_t)diag_warning_count(), "complete", !tf.opt.allow_partial ||
-				diag_error_count() == 0));
+				"warnings", (json_int_t)diag_warning_count(), "complete", !tf.partial));
 	rc = PV_EX_OK;
 	if (tf.write_failed || ndjson_finish(stdout) != 0) {
-		diag_note("cannot write to standard output: %s", strerror(errno ? errno : EIO));
+		int e = tf.write_failed ? tf.write_errno : errno;
+
+		diag_note("cannot write to standard output: %s", strerror(e ? e : EIO));
 		rc = PV_EX_IOERR;
 	}
 	cleanup(&tf);

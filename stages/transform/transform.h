@@ -55,6 +55,8 @@ struct transform {
 	size_t batch_size;
 	long requests, entities;
 	int write_failed;
+	int write_errno;         /* errno of the first failed write */
+	int partial;             /* an incomplete record stream was accepted */
 };
 
 /* types.c */
@@ -88,6 +90,8 @@ void tf_warn(struct transform *tf, const char *fmt, ...) __attribute__((format(p
 void tf_record_entities(struct transform *tf, json_t *rec, enum tf_level level);
 /* The entity an output of job rec writes: its registered asset, or a job output. */
 json_t *tf_output_target(struct transform *tf, json_t *rec, const char *name, json_t *io);
+/* The same, warning (once: from the index) when a registered asset is not in the snapshot. */
+json_t *tf_output_target_warn(struct transform *tf, json_t *rec, const char *name, json_t *io, int warn);
 /* An output of a job named by "azureml://jobs/JOB/outputs/OUT". */
 json_t *tf_job_output_target(struct transform *tf, const char *wsid, const char *job, const char *output);
 
