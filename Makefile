@@ -5,7 +5,7 @@
 CC ?= cc
 CFLAGS ?= -O2 -g
 PKGS := jansson libarchive zlib libcurl
-STAGES := extract transform
+STAGES := extract transform graph
 
 WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
 DEFS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE

@@ -22,6 +22,14 @@ set -- $(m "bin/purvey-extract -q $tmp/s20k.tar.gz")
 ext_t=$1 ext_rss20=$2
 set -- $(m "bin/purvey-extract -q $tmp/s1k.tar.gz")
 ext_rss1=$2
+bin/purvey-extract -q "$tmp/s1k.tar.gz" >"$tmp/r1k" 2>/dev/null
+bin/purvey-extract -q "$tmp/s20k.tar.gz" >"$tmp/r20k" 2>/dev/null
+set -- $(m "cat $tmp/r20k | wc -l")
+cat_t=$1
+set -- $(m "bin/purvey-transform $tmp/r20k 2>/dev/null")
+tf_t=$1 tf_rss20=$2
+set -- $(m "bin/purvey-transform $tmp/r1k 2>/dev/null")
+tf_rss1=$2
 echo "| measure | value |"
 echo "|---|---|"
 div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%f", a / b }'; }
@@ -30,3 +38,6 @@ printf '| extract time / gzip -dc time (same file) | %.1f |\n' "$(div "$ext_t" "
 printf '| extract peak RSS, 1,000 members | %d KiB |\n' "$ext_rss1"
 printf '| extract peak RSS, 20,000 members | %d KiB |\n' "$ext_rss20"
 printf '| peak RSS ratio, 20,000 : 1,000 members | %.2f |\n' "$(div "$ext_rss20" "$ext_rss1")"
+printf '| transform, %d records: median time | %.2f s (%.0f records/s) |\n' "$objs" "$tf_t" "$(div "$objs" "$tf_t")"
+printf '| transform peak RSS, 3,000 / 60,000 records | %d / %d KiB |\n' "$tf_rss1" "$tf_rss20"
+printf '| transform peak RSS growth per record | %.2f KiB |\n' "$(div "$((tf_rss20 - tf_rss1))" 57000)"

@@ -34,4 +34,15 @@ jq -r 'select(.kind == "job" and .fields.job_type == "pipeline") | .fields.steps
 	if .form == "literal" then "literal \(.value)" elif .form == "binding" then
 		(if .scope == "step_output" then "step \(.step) output \(.name)" else "\(.scope) \(.name)" end)
 	else (.id // .datastore + ":" + .path) end)"' "$out/records.ndjson"
+echo
+echo "== purvey-transform $out/records.ndjson > $out/requests.ndjson"
+bin/purvey-transform "$out/records.ndjson" >"$out/requests.ndjson" || status=$?
+echo "   $(grep -c '"type":"request"' "$out/requests.ndjson") requests; the trailer:"
+tail -n 1 "$out/requests.ndjson"
+echo
+echo "== the lineage those requests push (purvey-graph | dot -Tsvg > $out/lineage.svg)"
+bin/purvey-graph "$out/requests.ndjson" >"$out/lineage.dot" || status=$?
+if command -v dot >/dev/null; then dot -Tsvg "$out/lineage.dot" >"$out/lineage.svg"; fi
+grep -- '->' "$out/lineage.dot" | sed 's|azureml://subscriptions/[^"]*/workspaces/||g; s/^ */   /' | head -n 12
+echo "   ... $(grep -c -- '->' "$out/lineage.dot") edges in all; open $out/lineage.svg to see them"
 exit "$status"

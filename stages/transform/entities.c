@@ -718,9 +718,5 @@ void tf_record_entities(struct transform *tf, json_t *rec, enum tf_level level)
 			pipeline_entities(tf, rec, level);
 		else
 			job_entities(tf, rec, level);
-	} else if (level == L_WORKSPACE) {
-		json_t *c = json_object_get(tf->skipped, kind);
-
-		json_object_set_new(tf->skipped, kind, json_integer(json_integer_value(c) + 1));
 	}
 }

@@ -148,22 +148,6 @@ static void index_model(struct transform *tf, json_t *rec)
 	free(qn);
 }
 
-static void each(struct transform *tf, const char *kind, void (*fn)(struct transform *, json_t *))
-{
-	size_t i;
-	json_t *id;
-
-	json_array_foreach(tf->ids, i, id) {
-		json_t *e = json_object_get(tf->records, json_string_value(id)), *rec;
-
-		if (strcmp(str(e, "kind"), kind) != 0)
-			continue;
-		rec = tf_load(tf, json_string_value(id));
-		fn(tf, rec);
-		json_decref(rec);
-	}
-}
-
 static void index_datastore(struct transform *tf, json_t *rec)
 {
 	char *key = tf_key(str(rec, "workspace_id"), str(rec, "name"));
@@ -173,7 +157,6 @@ static void index_datastore(struct transform *tf, json_t *rec)
 }
 
 static void index_data_version(struct transform *tf, json_t *rec) { add_version(tf, rec, "data"); }
-static void index_model_version(struct transform *tf, json_t *rec) { add_version(tf, rec, "models"); }
 
 static void index_pipeline(struct transform *tf, json_t *rec)
 {
@@ -188,13 +171,30 @@ static void index_pipeline(struct transform *tf, json_t *rec)
 	json_object_set_new(tf->steps, str(rec, "id"), s);
 }
 
+static int is_datastore(const struct tf_record *r) { return strcmp(r->kind, "datastore") == 0; }
+static int is_data_version(const struct tf_record *r) { return strcmp(r->kind, "data_version") == 0; }
+static int is_model_version(const struct tf_record *r) { return strcmp(r->kind, "model_version") == 0; }
+static int is_job(const struct tf_record *r) { return strcmp(r->kind, "job") == 0; }
+static int is_pipeline(const struct tf_record *r) { return r->pipeline; }
+
+/* Models, then children and outputs: what one indexes, the next uses. */
+static void index_job(struct transform *tf, json_t *rec)
+{
+	index_child(tf, rec);
+	index_outputs(tf, rec);
+}
+
+static void index_model_version(struct transform *tf, json_t *rec)
+{
+	add_version(tf, rec, "models");
+}
+
 void tf_index(struct transform *tf)
 {
-	each(tf, "datastore", index_datastore);
-	each(tf, "data_version", index_data_version);
-	each(tf, "model_version", index_model_version);
-	each(tf, "job", index_pipeline);
-	each(tf, "job", index_child);
-	each(tf, "job", index_outputs);
-	each(tf, "model_version", index_model);
+	tf_each(tf, is_datastore, index_datastore);
+	tf_each(tf, is_data_version, index_data_version);
+	tf_each(tf, is_model_version, index_model_version);
+	tf_each(tf, is_pipeline, index_pipeline);
+	tf_each(tf, is_job, index_job);
+	tf_each(tf, is_model_version, index_model);
 }

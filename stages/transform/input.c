@@ -68,47 +68,56 @@ static void keep_newest(struct transform *tf, json_t *rec, long off, size_t len)
 {
 	const char *id = json_string_value(json_object_get(rec, "id"));
 	const char *t = json_string_value(json_object_get(rec, "modified_at"));
+	const char *jt = json_string_value(json_object_get(json_object_get(rec, "fields"), "job_type"));
 	json_t *old = json_object_get(tf->records, id);
+	struct tf_record *r;
 	char h[17];
 
 	if (!t)
 		t = json_string_value(json_object_get(rec, "created_at"));
-	if (!t)
+	if (!t || strlen(t) >= TIME_CANON_MAX)
 		t = "";
 	content_hash(rec, h);
 	if (old) {
-		const char *ot = json_string_value(json_object_get(old, "t"));
-		int c = (*t && *ot) ? time_cmp(t, ot) : strcmp(t, ot);
+		r = &tf->recs[json_integer_value(old)];
+		int c = (*t && *r->time) ? time_cmp(t, r->time) : strcmp(t, r->time);
 
 		tf->duplicates++;
-		if (c < 0 || (c == 0 && strcmp(h, json_string_value(json_object_get(old, "h"))) <= 0))
+		if (c < 0 || (c == 0 && strcmp(h, r->hash) <= 0))
 			return;
+	} else {
+		if (tf->n_recs == tf->cap_recs) {
+			tf->cap_recs = tf->cap_recs ? tf->cap_recs * 2 : 1024;
+			tf->recs = xrealloc(tf->recs, tf->cap_recs * sizeof(*tf->recs));
+		}
+		r = &tf->recs[tf->n_recs];
+		memset(r, 0, sizeof(*r));
+		r->id = xstrdup(id);
+		json_object_set_new(tf->records, id, json_integer((json_int_t)tf->n_recs++));
 	}
-	json_object_set_new(tf->records, id,
-			    json_pack("{s:I, s:I, s:s, s:s, s:s}", "off", (json_int_t)off, "len",
-				      (json_int_t)len, "t", t, "h", h, "kind",
-				      json_string_value(json_object_get(rec, "kind"))));
+	r->off = off;
+	r->len = len;
+	snprintf(r->kind, sizeof(r->kind), "%s", json_string_value(json_object_get(rec, "kind")));
+	snprintf(r->time, sizeof(r->time), "%s", t);
+	memcpy(r->hash, h, sizeof(r->hash));
+	r->pipeline = jt && strcmp(jt, "pipeline") == 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+static struct transform *sorting; /* qsort has no context argument */
+
+static int cmp_by_id(const void *a, const void *b)
 {
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
+	return strcmp(sorting->recs[*(const size_t *)a].id, sorting->recs[*(const size_t *)b].id);
 }
 
 static void sort_ids(struct transform *tf)
 {
-	size_t n = json_object_size(tf->records), i = 0;
-	const char **v = xmalloc(n * sizeof(*v));
-	const char *k;
-	json_t *x;
-
-	json_object_foreach(tf->records, k, x)
-		v[i++] = k;
-	qsort(v, n, sizeof(*v), cmp_str);
-	tf->ids = json_array();
-	for (i = 0; i < n; i++)
-		json_array_append_new(tf->ids, json_string(v[i]));
-	free(v);
+	tf->order = xmalloc((tf->n_recs ? tf->n_recs : 1) * sizeof(*tf->order));
+	for (size_t i = 0; i < tf->n_recs; i++)
+		tf->order[i] = i;
+	sorting = tf;
+	qsort(tf->order, tf->n_recs, sizeof(*tf->order), cmp_by_id);
+	sorting = NULL;
 }
 
 /* Returns 0, or an exit code after reporting why the stream is unusable. */
@@ -221,22 +230,31 @@ int tf_read(struct transform *tf, FILE *in)
 	return rc;
 }
 
-json_t *tf_load(struct transform *tf, const char *id)
+json_t *tf_load(struct transform *tf, const struct tf_record *r)
 {
-	json_t *e = json_object_get(tf->records, id);
-	size_t len = (size_t)json_integer_value(json_object_get(e, "len"));
-	char *buf;
+	char *buf = xmalloc(r->len);
 	json_t *v;
 
-	if (!e)
-		return NULL;
-	buf = xmalloc(len);
-	if (fseek(tf->spool, (long)json_integer_value(json_object_get(e, "off")), SEEK_SET) != 0 ||
-	    fread(buf, 1, len, tf->spool) != len)
+	if (fseek(tf->spool, r->off, SEEK_SET) != 0 || fread(buf, 1, r->len, tf->spool) != r->len)
 		diag_die(PV_EX_IOERR, "cannot read back the temporary file: %s", strerror(errno));
-	v = json_loadb(buf, len, 0, NULL);
+	v = json_loadb(buf, r->len, 0, NULL);
 	free(buf);
 	if (!v)
 		diag_die(PV_EX_SOFTWARE, "temporary file damaged");
 	return v;
+}
+
+void tf_each(struct transform *tf, int (*want)(const struct tf_record *),
+	     void (*fn)(struct transform *, json_t *))
+{
+	for (size_t i = 0; i < tf->n_recs; i++) {
+		const struct tf_record *r = &tf->recs[tf->order[i]];
+		json_t *rec;
+
+		if (!want(r))
+			continue;
+		rec = tf_load(tf, r);
+		fn(tf, rec);
+		json_decref(rec);
+	}
 }

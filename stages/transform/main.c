@@ -123,7 +123,7 @@ static void init(struct transform *tf)
 
 static void cleanup(struct transform *tf)
 {
-	json_t *all[] = {tf->records, tf->ids, tf->datastores, tf->versions, tf->steps, tf->children,
+	json_t *all[] = {tf->records, tf->datastores, tf->versions, tf->steps, tf->children,
 			 tf->job_models, tf->job_outputs, tf->output_paths, tf->skipped, tf->batch,
 			 tf->placeholders, tf->header};
 
@@ -131,24 +131,58 @@ static void cleanup(struct transform *tf)
 		json_decref(all[i]);
 	for (int t = 0; t < T_COUNT; t++)
 		free(tf->type_names[t]);
+	for (size_t i = 0; i < tf->n_recs; i++)
+		free(tf->recs[i].id);
+	free(tf->recs);
+	free(tf->order);
 	if (tf->spool)
 		fclose(tf->spool);
 }
 
+/* Which records can make entities at which level (entities.c), so none is read in vain. */
+static int at_asset(const struct tf_record *r)
+{
+	return strcmp(r->kind, "datastore") == 0 || strcmp(r->kind, "data_version") == 0 ||
+	       strcmp(r->kind, "model_version") == 0 || strcmp(r->kind, "job") == 0;
+}
+
+static int at_workspace(const struct tf_record *r) { return strcmp(r->kind, "workspace") == 0; }
+
+/* Records of kinds that make no entity (environments, components, code), counted. */
+static void count_not_pushed(struct transform *tf)
+{
+	for (size_t i = 0; i < tf->n_recs; i++) {
+		const struct tf_record *r = &tf->recs[i];
+		json_t *c;
+
+		if (at_workspace(r) || at_asset(r))
+			continue;
+		c = json_object_get(tf->skipped, r->kind);
+		json_object_set_new(tf->skipped, r->kind, json_integer(json_integer_value(c) + 1));
+	}
+}
+
+static int at_pipeline(const struct tf_record *r) { return r->pipeline; }
+
+static int at_process(const struct tf_record *r)
+{
+	return strcmp(r->kind, "data_version") == 0 || strcmp(r->kind, "job") == 0;
+}
+
+static enum tf_level current_level;
+
+static void make_entities(struct transform *tf, json_t *rec) { tf_record_entities(tf, rec, current_level); }
+
 static void entities(struct transform *tf)
 {
-	json_t *id;
-	size_t i;
+	int (*want[L_COUNT])(const struct tf_record *) = {at_workspace, at_asset, at_pipeline, at_process};
 
 	for (int level = 0; level < L_COUNT; level++) {
-		json_array_foreach(tf->ids, i, id) {
-			json_t *rec = tf_load(tf, json_string_value(id));
-
-			tf_record_entities(tf, rec, (enum tf_level)level);
-			json_decref(rec);
-		}
+		current_level = (enum tf_level)level;
+		tf_each(tf, want[level], make_entities);
 	}
 	tf_flush(tf);
+	count_not_pushed(tf);
 }
 
 int main(int argc, char **argv)

@@ -6,6 +6,7 @@
 #include <jansson.h>
 
 #include "diag.h"
+#include "timefmt.h"
 
 /* Our Atlas entity types, by role. Names are the prefix plus the role's name. */
 enum tf_type {
@@ -32,14 +33,27 @@ struct tf_opts {
 	int quiet;
 };
 
+/* Where the winning copy of an object lies in the spool, and what orders it. */
+struct tf_record {
+	char *id;
+	long off;
+	size_t len;
+	char kind[24];
+	char time[TIME_CANON_MAX]; /* modified_at, else created_at, else "" */
+	char hash[17];             /* of its content, to break ties */
+	unsigned char pipeline;    /* a pipeline job */
+};
+
 struct transform {
 	struct tf_opts opt;
 	char *type_names[T_COUNT];
 	const char *input_name;  /* for messages */
 	FILE *spool;             /* the records read, for the second pass */
 	json_t *header;          /* the record stream's header */
-	json_t *records;         /* id -> {"off","len","t","h","kind"} of the winning copy */
-	json_t *ids;             /* sorted ids of the winners */
+	json_t *records;         /* id -> index in recs */
+	struct tf_record *recs;  /* the winning copies */
+	size_t n_recs, cap_recs;
+	size_t *order;           /* indices of recs, by id */
 	json_t *datastores;      /* "wsid/name" -> datastore fields */
 	json_t *versions;        /* "wsid/collection/name" -> [versions] */
 	json_t *steps;           /* pipeline job id -> {step: child job record summary or {}} */
@@ -68,7 +82,10 @@ json_t *tf_typedefs(const struct transform *tf); /* {"entityDefs":[..],"relation
 
 /* input.c: reads and checks the record stream, keeps the newest copy of each object. */
 int tf_read(struct transform *tf, FILE *in);
-json_t *tf_load(struct transform *tf, const char *id); /* the winning record, new reference */
+json_t *tf_load(struct transform *tf, const struct tf_record *r); /* the record, new reference */
+/* Calls fn on every winning record that want() accepts, in id order. */
+void tf_each(struct transform *tf, int (*want)(const struct tf_record *),
+	     void (*fn)(struct transform *, json_t *));
 
 /* index.c: what resolution needs, from the winning records. */
 void tf_index(struct transform *tf);
