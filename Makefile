@@ -5,7 +5,7 @@
 CC ?= cc
 CFLAGS ?= -O2 -g
 PKGS := jansson libarchive zlib libcurl
-STAGES := extract transform graph
+STAGES := extract transform graph upload
 
 WARN := -std=c11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wvla
 DEFS := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
@@ -18,7 +18,7 @@ CONFIG := rel
 endif
 # Expanded when a recipe runs, that is after `deps` has installed what was missing.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS = $(shell pkg-config --libs $(PKGS))
+PKG_LIBS = $(shell pkg-config --libs $(PKGS)) -lm
 ALL_CFLAGS = $(WARN) $(DEFS) $(CFLAGS) $(SAN) -Icommon $(PKG_CFLAGS)
 ALL_LDFLAGS = $(LDFLAGS) $(SAN)
 

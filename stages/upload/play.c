@@ -1,0 +1,318 @@
+/*
+ * Playing one request: references to what the stream does not create are
+ * checked first (missing sources), then the request is sent, retried while
+ * the failure is transient (connection errors, timeouts, 408, 429, 5xx but
+ * 501) with exponential back-off and jitter or the server's Retry-After,
+ * within --max-attempts and --max-retry-seconds, and its outcome written.
+ *
+ * A retry of a request that the server applied before the connection broke
+ * is safe: entity/bulk is create-or-update by qualifiedName.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "exitcodes.h"
+#include "ndjson.h"
+#include "upload.h"
+#include "banned.h"
+
+static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+char *api_url(struct upload *u, const char *path, int with_collection)
+{
+	struct sbuf b = {0};
+	int q = strchr(path, '?') != NULL;
+
+	sbuf_adds(&b, u->opt.endpoint);
+	sbuf_adds(&b, u->opt.api_prefix);
+	sbuf_adds(&b, path);
+	if (u->opt.api_version) {
+		sbuf_adds(&b, q ? "&api-version=" : "?api-version=");
+		sbuf_adds(&b, u->opt.api_version);
+		q = 1;
+	}
+	if (with_collection && u->opt.collection) {
+		char *c = curl_easy_escape(u->curl, u->opt.collection, 0);
+
+		sbuf_adds(&b, q ? "&collectionId=" : "?collectionId=");
+		sbuf_adds(&b, c);
+		curl_free(c);
+	}
+	return b.data;
+}
+
+static double backoff(struct upload *u, long attempt, const struct http_resp *r)
+{
+	double d;
+
+	if (r->retry_after >= 0)
+		return r->retry_after;
+	d = u->opt.retry_base * pow(2.0, (double)(attempt - 1));
+	if (d > 60)
+		d = 60;
+	return d * (0.5 + 0.5 * ((double)rand() / RAND_MAX)); /* jitter */
+}
+
+static double next_slot;
+
+/* --rate: requests start at most rate per second. */
+static void pace(struct upload *u)
+{
+	double now = now_seconds();
+
+	if (u->opt.rate <= 0)
+		return;
+	if (next_slot > now)
+		sleep_seconds(next_slot - now);
+	now = now_seconds();
+	next_slot = (next_slot > now - 1.0 / u->opt.rate ? next_slot : now) + 1.0 / u->opt.rate;
+}
+
+/* What the server said went wrong: the Atlas errorCode and message, or the status. */
+static void error_of(const struct http_resp *r, json_t *out)
+{
+	json_t *j = json_loads(r->body.data ? r->body.data : "", 0, NULL);
+	const char *code = str(j, "errorCode"), *msg = str(j, "errorMessage");
+
+	if (!code && json_is_object(json_object_get(j, "error"))) {
+		code = str(json_object_get(j, "error"), "code");
+		msg = str(json_object_get(j, "error"), "message");
+	}
+	if (code)
+		json_object_set_new(out, "error_code", json_string(code));
+	if (msg)
+		json_object_set_new(out, "error_message", json_string(msg));
+	else if (r->status == 0)
+		json_object_set_new(out, "error_message", json_string(r->error));
+	json_decref(j);
+}
+
+/*
+ * Sends method url body until it succeeds, fails for good, or retrying is
+ * over. Returns the last response in r (caller frees), the attempts made,
+ * and 0 or the exit code that must stop the run.
+ */
+int send_retrying(struct upload *u, long n, const char *method, const char *url, const char *body,
+		  const char *on_conflict, struct http_resp *r, long *attempts)
+{
+	double start = now_seconds();
+	int renewed = 0, rc;
+	const char *m = method;
+
+	for (*attempts = 1;; (*attempts)++) {
+		pace(u);
+		if ((rc = auth_token(u, 0)) != 0)
+			return rc;
+		http_call(u, m, url, body ? "application/json" : NULL, body, body ? strlen(body) : 0, 1, r);
+		if (r->status >= 200 && r->status < 300)
+			return 0;
+		if (r->status == 409 && on_conflict && strcmp(on_conflict, "put") == 0 && strcmp(m, "POST") == 0) {
+			m = "PUT"; /* the typedef exists: update it */
+			http_resp_free(r);
+			continue;
+		}
+		if (r->status == 401 && u->opt.auth == AUTH_ENTRA && !renewed) {
+			renewed = 1; /* the token may have expired early: once more with a new one */
+			http_resp_free(r);
+			if ((rc = auth_token(u, 1)) != 0)
+				return rc;
+			continue;
+		}
+		if (r->status == 401 || r->status == 403) {
+			diag_note("request %ld (%s %s): HTTP %ld: not allowed; check the credentials and the "
+				  "principal's role (Data Curator on the collection)", n, method, url, r->status);
+			return PV_EX_NOPERM;
+		}
+		if (!http_transient(r))
+			return 0; /* an answer: the caller reports it */
+		{
+			double d = backoff(u, *attempts, r), spent = now_seconds() - start;
+
+			if (*attempts >= u->opt.max_attempts || spent + d > u->opt.max_retry_seconds) {
+				diag_note("request %ld (%s %s): %s%s after %ld attempts; run again to resume", n, method,
+					  url, r->status ? "HTTP " : "", r->status ? "still failing" : r->error, *attempts);
+				return PV_EX_TEMPFAIL;
+			}
+			u->retries++;
+			if (r->status)
+				diag_note("request %ld (%s %s): HTTP %ld; retry %ld in %.1f s", n, method, url, r->status,
+					  *attempts, d);
+			else
+				diag_note("request %ld (%s %s): %s; retry %ld in %.1f s", n, method, url, r->error,
+					  *attempts, d);
+			http_resp_free(r);
+			sleep_seconds(d);
+		}
+	}
+}
+
+static char *ref_key(json_t *ref)
+{
+	return xasprintf("%s %s", str(ref, "typeName"), str(json_object_get(ref, "uniqueAttributes"), "qualifiedName"));
+}
+
+/* 1 if the server has the entity a reference names, 0 if not; -exitcode on failure. */
+static int exists(struct upload *u, json_t *ref)
+{
+	char *key = ref_key(ref), *path, *q, *url;
+	json_t *known = json_object_get(u->exists, key);
+	struct http_resp r;
+	long attempts;
+	int rc, found;
+
+	if (known) {
+		free(key);
+		return json_is_true(known);
+	}
+	q = curl_easy_escape(u->curl, str(json_object_get(ref, "uniqueAttributes"), "qualifiedName"), 0);
+	path = xasprintf("entity/uniqueAttribute/type/%s?attr:qualifiedName=%s", str(ref, "typeName"), q);
+	curl_free(q);
+	url = api_url(u, path, 0);
+	rc = send_retrying(u, 0, "GET", url, NULL, NULL, &r, &attempts);
+	free(path);
+	free(url);
+	if (rc == 0 && r.status != 200 && r.status != 404) {
+		diag_note("checking %s: HTTP %ld", key, r.status);
+		rc = PV_EX_UNAVAILABLE;
+	}
+	found = rc == 0 && r.status == 200;
+	if (rc == 0)
+		json_object_set_new(u->exists, key, json_boolean(found));
+	http_resp_free(&r);
+	free(key);
+	return rc ? -rc : found;
+}
+
+static int is_ours(struct upload *u, json_t *ref)
+{
+	return u->prefix && str(ref, "typeName") && str_starts(str(ref, "typeName"), u->prefix);
+}
+
+/* Creates minimal entities for storage references the server lacks (--missing-sources create). */
+static int create_sources(struct upload *u, json_t *refs, json_t *outcome)
+{
+	json_t *ents = json_array(), *ref, *body, *list = json_array();
+	struct http_resp r;
+	long attempts;
+	size_t i;
+	char *text, *url;
+	int rc;
+
+	json_array_foreach(refs, i, ref) {
+		const char *qn = str(json_object_get(ref, "uniqueAttributes"), "qualifiedName");
+		const char *slash = strrchr(qn, '/');
+
+		json_array_append_new(ents, json_pack("{s:s, s:{s:s, s:s}}", "typeName", str(ref, "typeName"),
+						      "attributes", "qualifiedName", qn, "name",
+						      slash && slash[1] ? slash + 1 : qn));
+		json_array_append_new(list, json_pack("{s:s, s:s}", "typeName", str(ref, "typeName"), "qualifiedName", qn));
+	}
+	body = json_pack("{s:o, s:{}}", "entities", ents, "referredEntities");
+	text = json_dumps(body, NDJSON_DUMP_FLAGS);
+	url = api_url(u, "entity/bulk", 1);
+	rc = send_retrying(u, 0, "POST", url, text, NULL, &r, &attempts);
+	if (rc == 0 && r.status != 200) {
+		diag_note("creating missing sources: HTTP %ld", r.status);
+		rc = PV_EX_DATAERR;
+	}
+	if (rc == 0) {
+		json_array_foreach(refs, i, ref) {
+			char *k = ref_key(ref);
+
+			json_object_set_new(u->exists, k, json_true());
+			free(k);
+		}
+		u->sources_created += (long)json_array_size(refs);
+		json_object_set_new(outcome, "sources_created", list);
+	} else {
+		json_decref(list);
+	}
+	http_resp_free(&r);
+	free(url);
+	free(text);
+	json_decref(body);
+	return rc;
+}
+
+/*
+ * References to entities this stream does not create must exist on the
+ * server: source data never scanned into Purview would fail the whole
+ * request. Per --missing-sources they are dropped from inputs and outputs
+ * (and listed in the outcome), created minimally (storage only), or stop
+ * the run.
+ */
+int external_references(struct upload *u, json_t *body, json_t *outcome)
+{
+	json_t *ents = json_object_get(body, "entities"), *e, *missing = json_array(), *dropped = json_array();
+	size_t i, j;
+	int rc = 0;
+	const char *lists[] = {"inputs", "outputs"};
+
+	json_array_foreach(ents, i, e) {
+		json_t *attrs = json_object_get(e, "attributes");
+
+		for (int l = 0; l < 2 && rc == 0; l++) {
+			json_t *arr = json_object_get(attrs, lists[l]), *ref;
+
+			for (j = 0; j < json_array_size(arr) && rc == 0;) {
+				char *key;
+				int ex;
+
+				ref = json_array_get(arr, j);
+				if (!json_object_get(ref, "uniqueAttributes")) {
+					j++;
+					continue;
+				}
+				key = ref_key(ref);
+				if (json_object_get(u->created, key) || (ex = exists(u, ref)) == 1) {
+					free(key);
+					j++;
+					continue;
+				}
+				free(key);
+				if (ex < 0) {
+					rc = -ex;
+					break;
+				}
+				if (u->opt.missing == MISSING_FAIL) {
+					diag_note("%s %s: not on the server (--missing-sources fail)", str(ref, "typeName"),
+						  str(json_object_get(ref, "uniqueAttributes"), "qualifiedName"));
+					rc = PV_EX_DATAERR;
+				} else if (u->opt.missing == MISSING_CREATE && !is_ours(u, ref)) {
+					json_array_append(missing, ref);
+					j++;
+				} else {
+					json_array_append_new(dropped, json_pack("{s:s, s:s, s:O, s:O}", "entity",
+						str(attrs, "qualifiedName"), "attribute", lists[l], "typeName",
+						json_object_get(ref, "typeName"), "qualifiedName",
+						json_object_get(json_object_get(ref, "uniqueAttributes"), "qualifiedName")));
+					json_array_remove(arr, j);
+					u->dropped++;
+				}
+			}
+		}
+	}
+	if (rc == 0 && json_array_size(missing) > 0)
+		rc = create_sources(u, missing, outcome);
+	if (json_array_size(dropped) > 0)
+		json_object_set(outcome, "dropped", dropped);
+	json_decref(dropped);
+	json_decref(missing);
+	return rc;
+}
+
+/* Counts and guid assignments from an EntityMutationResponse. */
+void mutation_summary(const struct http_resp *r, json_t *outcome)
+{
+	json_t *j = json_loads(r->body.data ? r->body.data : "", 0, NULL), *m = json_object_get(j, "mutatedEntities");
+
+	json_object_set_new(outcome, "created", json_integer((json_int_t)json_array_size(json_object_get(m, "CREATE"))));
+	json_object_set_new(outcome, "updated", json_integer((json_int_t)json_array_size(json_object_get(m, "UPDATE"))));
+	if (json_object_size(json_object_get(j, "guidAssignments")))
+		json_object_set(outcome, "guid_assignments", json_object_get(j, "guidAssignments"));
+	json_decref(j);
+}
+
+void report_error(const struct http_resp *r, json_t *outcome) { error_of(r, outcome); }
