@@ -148,6 +148,9 @@ int auth_token(struct upload *u, int force)
 	if (r.status != 200) {
 		json_t *e = json_loads(r.body.data, 0, NULL);
 		const char *code = json_string_value(json_object_get(e, "error"));
+		int rc = r.status == 0 || http_transient(&r) ? PV_EX_TEMPFAIL
+			 : code && strcmp(code, "invalid_scope") == 0 ? PV_EX_CONFIG
+								    : PV_EX_NOPERM;
 
 		if (r.status == 0)
 			diag_note("token endpoint: no answer: %s", r.error);
@@ -155,9 +158,7 @@ int auth_token(struct upload *u, int force)
 			diag_note("token endpoint: HTTP %ld%s%s", r.status, code ? ": " : "", code ? code : "");
 		json_decref(e);
 		http_resp_free(&r);
-		return r.status == 0 || http_transient(&r) ? PV_EX_TEMPFAIL
-		       : r.status == 400 && code && strcmp(code, "invalid_scope") == 0 ? PV_EX_CONFIG
-										: PV_EX_NOPERM;
+		return rc;
 	}
 	j = json_loads(r.body.data, 0, NULL);
 	http_resp_free(&r);

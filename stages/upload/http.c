@@ -145,6 +145,9 @@ long http_call(struct upload *u, const char *method, const char *url, const char
 	}
 	SETOPT(u, CURLOPT_HTTPHEADER, h);
 	r->curl = curl_easy_perform(u->curl);
+	if (r->curl != CURLE_OK && !u->opt.verbose)
+		/* the stable text: the detailed one says how many ms a connect took */
+		snprintf(r->error, sizeof(r->error), "%s", curl_easy_strerror(r->curl));
 	if (r->curl == CURLE_OK)
 		curl_easy_getinfo(u->curl, CURLINFO_RESPONSE_CODE, &r->status);
 	curl_slist_free_all(h);

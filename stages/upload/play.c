@@ -101,6 +101,8 @@ int send_retrying(struct upload *u, long n, const char *method, const char *url,
 	int renewed = 0, rc;
 	const char *m = method;
 
+	memset(r, 0, sizeof(*r)); /* an answer to report even if no request goes out */
+	r->retry_after = -1;
 	for (*attempts = 1;; (*attempts)++) {
 		pace(u);
 		if ((rc = auth_token(u, 0)) != 0)
@@ -108,6 +110,11 @@ int send_retrying(struct upload *u, long n, const char *method, const char *url,
 		http_call(u, m, url, body ? "application/json" : NULL, body, body ? strlen(body) : 0, 1, r);
 		if (r->status >= 200 && r->status < 300)
 			return 0;
+		if (r->curl == CURLE_PEER_FAILED_VERIFICATION || r->curl == CURLE_SSL_CACERT ||
+		    r->curl == CURLE_SSL_CACERT_BADFILE || r->curl == CURLE_SSL_CERTPROBLEM) {
+			diag_note("%s: TLS: %s (a private CA: --cacert FILE)", url, r->error);
+			return PV_EX_CONFIG;
+		}
 		if (r->status == 409 && on_conflict && strcmp(on_conflict, "put") == 0 && strcmp(m, "POST") == 0) {
 			m = "PUT"; /* the typedef exists: update it */
 			http_resp_free(r);
