@@ -1,6 +1,9 @@
 /*
- * The journal: one line per request the server accepted, {"n":N,"h":HASH},
- * flushed and fsync'd before the next request counts as done. A run with
+ * The journal: before a request goes out, {"n":N,"h":HASH,"sending":true};
+ * once the server accepted it, {"n":N,"h":HASH}; each flushed and fsync'd.
+ * A request with the first line but not the second is in doubt: the run
+ * stopped while it was in flight, and the server may or may not have
+ * applied it (the caller verifies before sending it again). A run with
  * the same journal skips what it holds and sends the rest, so a crash, a
  * kill -9 or a lost network costs nothing but the run again. A last line cut
  * in the middle (the crash came while writing it) is cut off; a journal of
@@ -60,8 +63,10 @@ int journal_open(struct upload *u)
 		}
 		{
 			char key[32];
+			int sending = json_is_true(json_object_get(j, "sending"));
 
-			snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(j, "n")));
+			snprintf(key, sizeof(key), "%s%lld", sending ? "?" : "",
+				 (long long)json_integer_value(json_object_get(j, "n")));
 			json_object_set(u->done, key, json_object_get(j, "h"));
 		}
 		json_decref(j);
@@ -78,11 +83,12 @@ int journal_open(struct upload *u)
 	return 0;
 }
 
-int journal_add(struct upload *u, long n, const char *hash)
+int journal_add(struct upload *u, long n, const char *hash, int sending)
 {
 	if (!u->journal)
 		return 0;
-	if (fprintf(u->journal, "{\"h\":\"%s\",\"n\":%ld}\n", hash, n) < 0 || fflush(u->journal) != 0 ||
+	if (fprintf(u->journal, "{\"h\":\"%s\",\"n\":%ld%s}\n", hash, n, sending ? ",\"sending\":true" : "") < 0 ||
+	    fflush(u->journal) != 0 ||
 	    fsync(fileno(u->journal)) != 0) {
 		diag_note("%s: cannot write the journal: %s", u->opt.journal, strerror(errno));
 		return PV_EX_IOERR;

@@ -213,6 +213,22 @@ static int play(struct upload *u, json_t *req, const char *line, size_t len)
 		json_object_set_new(outcome, "skipped", json_string("done, in the journal"));
 		return emit(outcome) ? PV_EX_IOERR : 0;
 	}
+	snprintf(key, sizeof(key), "?%ld", n);
+	if (!u->opt.dry_run && json_object_get(u->done, key)) {
+		/* in flight when an earlier run stopped: send again only if it did not land */
+		int applied = already_applied(u, req);
+
+		if (applied < 0) {
+			json_decref(outcome);
+			return -applied;
+		}
+		if (applied) {
+			u->skipped++;
+			json_object_set_new(outcome, "skipped", json_string("applied by an earlier run (verified)"));
+			rc = journal_add(u, n, hash, 0);
+			return emit(outcome) || rc ? (rc ? rc : PV_EX_IOERR) : 0;
+		}
+	}
 	url = api_url(u, path, bulk);
 	if (u->opt.dry_run) {
 		json_object_set_new(outcome, "url", json_string(url));
@@ -227,14 +243,18 @@ static int play(struct upload *u, json_t *req, const char *line, size_t len)
 		u->sent++;
 		if (u->opt.verbose)
 			diag_note("request %ld: %s %s", n, method, url);
-		rc = send_retrying(u, n, method, url, text, str(req, "on_conflict"), &r, &attempts);
+		rc = journal_add(u, n, hash, 1);
+		if (rc == 0)
+			rc = send_retrying(u, n, method, url, text, str(req, "on_conflict"), &r, &attempts);
+		else
+			memset(&r, 0, sizeof(r));
 		json_object_set_new(outcome, "attempts", json_integer(attempts));
 		json_object_set_new(outcome, "status", json_integer(r.status));
 		if (rc == 0 && r.status >= 200 && r.status < 300) {
 			u->succeeded++;
 			if (bulk)
 				mutation_summary(&r, outcome);
-			rc = journal_add(u, n, hash);
+			rc = journal_add(u, n, hash, 0);
 		} else {
 			report_error(&r, outcome);
 			if (rc == 0) {

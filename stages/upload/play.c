@@ -323,3 +323,77 @@ void mutation_summary(const struct http_resp *r, json_t *outcome)
 }
 
 void report_error(const struct http_resp *r, json_t *outcome) { error_of(r, outcome); }
+
+/* GET path; returns the status (0 on failure, with *rc set) and the parsed body in *out. */
+static long get_json(struct upload *u, const char *path, json_t **out, int *rc)
+{
+	char *url = api_url(u, path, 0);
+	struct http_resp r;
+	long attempts, status;
+
+	*rc = send_retrying(u, 0, "GET", url, NULL, NULL, &r, &attempts);
+	status = *rc ? 0 : r.status;
+	*out = status == 200 ? json_loads(r.body.data, 0, NULL) : NULL;
+	http_resp_free(&r);
+	free(url);
+	return status;
+}
+
+/* What we send equals what the server holds, references aside. */
+static int same_values(json_t *sent, json_t *held)
+{
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(sent, k, v) {
+		if (json_is_array(v) || (json_is_object(v) && (json_object_get(v, "guid") || json_object_get(v, "uniqueAttributes"))))
+			continue; /* references: inputs, outputs */
+		if (!json_equal(v, json_object_get(held, k)))
+			return 0;
+	}
+	return 1;
+}
+
+int already_applied(struct upload *u, json_t *req)
+{
+	const char *path = str(req, "path");
+	json_t *body = json_object_get(req, "body"), *e, *held;
+	size_t i;
+	int rc = 0;
+
+	if (strcmp(path, "types/typedefs") == 0) {
+		const char *keys[] = {"entityDefs", "relationshipDefs"};
+
+		for (int k = 0; k < 2; k++)
+			json_array_foreach(json_object_get(body, keys[k]), i, e) {
+				char *p = xasprintf("types/typedef/name/%s", str(e, "name"));
+				long st = get_json(u, p, &held, &rc);
+
+				free(p);
+				json_decref(held);
+				if (rc)
+					return -rc;
+				if (st != 200)
+					return 0;
+			}
+		return 1;
+	}
+	if (strcmp(path, "entity/bulk") != 0)
+		return 0;
+	json_array_foreach(json_object_get(body, "entities"), i, e) {
+		char *q = curl_easy_escape(u->curl, str(json_object_get(e, "attributes"), "qualifiedName"), 0);
+		char *p = xasprintf("entity/uniqueAttribute/type/%s?attr:qualifiedName=%s", str(e, "typeName"), q);
+		long st = get_json(u, p, &held, &rc);
+		int same = st == 200 && same_values(json_object_get(e, "attributes"),
+						    json_object_get(json_object_get(held, "entity"), "attributes"));
+
+		curl_free(q);
+		free(p);
+		json_decref(held);
+		if (rc)
+			return -rc;
+		if (!same)
+			return 0;
+	}
+	return 1;
+}

@@ -58,7 +58,7 @@ struct upload {
 	long sent, succeeded, failed, skipped, retries, dropped, sources_created;
 	int stop_code;        /* exit code that stopped the run, 0 if none */
 	FILE *journal;
-	json_t *done;         /* n (string) -> hash, from the journal */
+	json_t *done;         /* "N" -> hash of requests done, "?N" -> of requests in doubt */
 	const char *prefix;   /* our type prefix, from the stream header */
 };
 
@@ -86,11 +86,14 @@ int send_retrying(struct upload *u, long n, const char *method, const char *url,
 int external_references(struct upload *u, json_t *body, json_t *outcome);
 void mutation_summary(const struct http_resp *r, json_t *outcome);
 void report_error(const struct http_resp *r, json_t *outcome);
+/* 1 if the server already holds what request req would do, 0 if not, -exitcode on failure. */
+int already_applied(struct upload *u, json_t *req);
 
 /* journal.c */
 void request_hash(const char *s, size_t n, char out[17]);
 int journal_open(struct upload *u);
-int journal_add(struct upload *u, long n, const char *hash);
+/* sending: the intent line before the request goes out; else the line once it succeeded. */
+int journal_add(struct upload *u, long n, const char *hash, int sending);
 void journal_close(struct upload *u);
 
 #endif
