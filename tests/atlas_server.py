@@ -112,6 +112,13 @@ class Model:
         self.by_qn = {}         # (typeName, qualifiedName) -> guid
         self.type_guids = {}
 
+    def fork(self):
+        """A copy to apply one request to: entities are copied only when changed (BulkRequest.apply)."""
+        m = Model.__new__(Model)
+        m.types, m.type_guids = self.types, self.type_guids
+        m.entities, m.by_qn = dict(self.entities), dict(self.by_qn)
+        return m
+
     # -- type helpers
     def is_subtype(self, t, ancestor):
         if t == ancestor:
@@ -354,7 +361,9 @@ class BulkRequest:
         t = e["typeName"]
         defs = self.m.attribute_defs(t)
         rels = self.m.relationship_ends(t)
-        target = self.m.entities[e["_target"]]
+        target = dict(self.m.entities[e["_target"]])  # copy on write: the fork shares the rest
+        target["relationshipAttributes"] = dict(target["relationshipAttributes"])
+        self.m.entities[e["_target"]] = target
         attrs = e.get("attributes") or {}
         if not isinstance(attrs, dict):
             raise AtlasError(400, "ATLAS-400-00-01A", "invalid parameters: attributes is not an object")
@@ -785,13 +794,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     raise AtlasError(404, "ATLAS-404-00-001", "Given typename %s was invalid" % mt.group(1))
                 return 200, d, False
             if path == "entity/bulk" and method == "POST":
-                work = copy.deepcopy(m)
+                work = m.fork()
                 coll = query.get("collectionId", [None])[0]
                 resp = BulkRequest(work, st.opts.strict, coll).run(body)
                 st.model = work
                 return 200, resp, True
             if path == "entity" and method == "POST":
-                work = copy.deepcopy(m)
+                work = m.fork()
                 coll = query.get("collectionId", [None])[0]
                 ent = (body or {}).get("entity")
                 resp = BulkRequest(work, st.opts.strict, coll).run({"entities": [ent]})

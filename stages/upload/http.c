@@ -93,15 +93,22 @@ static size_t on_header(char *p, size_t size, size_t n, void *data)
 	return len;
 }
 
-long http_call(struct upload *u, const char *method, const char *url, const char *content_type,
-	       const char *body, size_t len, int with_auth, struct http_resp *r)
+/*
+ * Sets up handle c for one exchange; the response goes to r. Returns the
+ * header list, to be freed (curl_slist_free_all) once the exchange is over.
+ */
+struct curl_slist *http_setup(struct upload *u, CURL *c, const char *method, const char *url,
+			      const char *content_type, const char *body, size_t len, int with_auth,
+			      struct http_resp *r)
 {
 	struct curl_slist *h = NULL;
+	CURL *saved = u->curl;
 	char *hdr = NULL;
 
 	memset(r, 0, sizeof(*r));
 	r->retry_after = -1;
-	curl_easy_reset(u->curl);
+	u->curl = c; /* SETOPT works on u->curl */
+	curl_easy_reset(c);
 	SETOPT(u, CURLOPT_URL, url);
 	SETOPT(u, CURLOPT_NOSIGNAL, 1L);
 	SETOPT(u, CURLOPT_ERRORBUFFER, r->error);
@@ -115,6 +122,7 @@ long http_call(struct upload *u, const char *method, const char *url, const char
 	SETOPT(u, CURLOPT_SSL_VERIFYHOST, 2L);
 	SETOPT(u, CURLOPT_PROTOCOLS_STR, "http,https");
 	SETOPT(u, CURLOPT_USERAGENT, "purvey-upload/1");
+	SETOPT(u, CURLOPT_PRIVATE, r);
 	if (u->opt.cacert)
 		SETOPT(u, CURLOPT_CAINFO, u->opt.cacert);
 	if (strcmp(method, "GET") == 0) {
@@ -144,15 +152,30 @@ long http_call(struct upload *u, const char *method, const char *url, const char
 		free(hdr);
 	}
 	SETOPT(u, CURLOPT_HTTPHEADER, h);
-	r->curl = curl_easy_perform(u->curl);
-	if (r->curl != CURLE_OK && !u->opt.verbose)
+	u->curl = saved;
+	return h;
+}
+
+/* Fills r from a finished exchange on c. */
+void http_finish(struct upload *u, CURL *c, CURLcode code, struct http_resp *r)
+{
+	r->curl = code;
+	if (code != CURLE_OK && !u->opt.verbose)
 		/* the stable text: the detailed one says how many ms a connect took */
-		snprintf(r->error, sizeof(r->error), "%s", curl_easy_strerror(r->curl));
-	if (r->curl == CURLE_OK)
-		curl_easy_getinfo(u->curl, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_slist_free_all(h);
+		snprintf(r->error, sizeof(r->error), "%s", curl_easy_strerror(code));
+	if (code == CURLE_OK)
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
 	if (!r->body.data)
 		sbuf_add(&r->body, "", 0);
+}
+
+long http_call(struct upload *u, const char *method, const char *url, const char *content_type,
+	       const char *body, size_t len, int with_auth, struct http_resp *r)
+{
+	struct curl_slist *h = http_setup(u, u->curl, method, url, content_type, body, len, with_auth, r);
+
+	http_finish(u, u->curl, curl_easy_perform(u->curl), r);
+	curl_slist_free_all(h);
 	return r->curl == CURLE_OK ? r->status : 0;
 }
 

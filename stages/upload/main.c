@@ -159,7 +159,7 @@ static int parse_args(struct upload *u, int argc, char **argv)
 }
 
 /* Remembers the entities a request creates: later references to them need no check. */
-static void note_created(struct upload *u, json_t *body, long n)
+void note_created(struct upload *u, json_t *body, long n)
 {
 	json_t *e;
 	size_t i;
@@ -172,7 +172,8 @@ static void note_created(struct upload *u, json_t *body, long n)
 	}
 }
 
-static int emit(json_t *outcome)
+/* Writes an outcome line (the reference stays the caller's). */
+int emit(json_t *outcome)
 {
 	int rc = ndjson_write(stdout, outcome);
 
@@ -182,99 +183,113 @@ static int emit(json_t *outcome)
 	return rc;
 }
 
-/* Plays one request line. Returns 0 to go on, or an exit code that stops the run. */
-static int play(struct upload *u, json_t *req, const char *line, size_t len)
+void job_free(struct job *j)
 {
-	long n = (long)json_integer_value(json_object_get(req, "n"));
-	const char *method = str(req, "method"), *path = str(req, "path");
-	json_t *body = json_object_get(req, "body"), *outcome, *done;
-	int bulk = strcmp(path, "entity/bulk") == 0 && strcmp(method, "POST") == 0;
-	char hash[17], key[32], *text = NULL, *url;
-	struct http_resp r;
-	long attempts = 0;
+	json_decref(j->req);
+	json_decref(j->outcome);
+	free(j->url);
+	free(j->text);
+	http_resp_free(&j->r);
+	memset(j, 0, sizeof(*j));
+}
+
+/*
+ * Everything before a request goes out: the journal (done: skip; in doubt:
+ * verify on the server), --dry-run, references the server lacks. Returns
+ * JOB_SEND, JOB_DONE (j->outcome is final), or an exit code that stops the run.
+ */
+int job_prepare(struct upload *u, struct job *j)
+{
+	const char *method = str(j->req, "method"), *path = str(j->req, "path");
+	json_t *body = json_object_get(j->req, "body"), *done;
+	char key[32];
 	int rc = 0;
 
-	request_hash(line, len, hash);
-	snprintf(key, sizeof(key), "%ld", n);
-	outcome = json_pack("{s:s, s:I, s:s, s:s}", "type", "outcome", "n", (json_int_t)n, "method", method, "path", path);
-	if (json_object_get(req, "entities"))
-		json_object_set(outcome, "entities", json_object_get(req, "entities"));
+	j->n = (long)json_integer_value(json_object_get(j->req, "n"));
+	j->bulk = strcmp(path, "entity/bulk") == 0 && strcmp(method, "POST") == 0;
+	j->outcome = json_pack("{s:s, s:I, s:s, s:s}", "type", "outcome", "n", (json_int_t)j->n, "method", method,
+			       "path", path);
+	if (json_object_get(j->req, "entities"))
+		json_object_set(j->outcome, "entities", json_object_get(j->req, "entities"));
+	snprintf(key, sizeof(key), "%ld", j->n);
 	done = json_object_get(u->done, key);
-	if (done && strcmp(json_string_value(done), hash) != 0) {
+	if (done && strcmp(json_string_value(done), j->hash) != 0) {
 		diag_note("%s: request %ld differs from the one the journal holds: the journal belongs to "
-			  "another request stream", u->opt.journal, n);
-		json_decref(outcome);
+			  "another request stream", u->opt.journal, j->n);
 		return PV_EX_CONFIG;
 	}
-	if (bulk)
-		note_created(u, body, n);
 	if (done) {
 		u->skipped++;
-		json_object_set_new(outcome, "skipped", json_string("done, in the journal"));
-		return emit(outcome) ? PV_EX_IOERR : 0;
+		json_object_set_new(j->outcome, "skipped", json_string("done, in the journal"));
+		return JOB_DONE;
 	}
-	snprintf(key, sizeof(key), "?%ld", n);
-	if (!u->opt.dry_run && json_object_get(u->done, key)) {
+	j->url = api_url(u, path, j->bulk);
+	if (u->opt.dry_run) {
+		json_object_set_new(j->outcome, "url", json_string(j->url));
+		json_object_set_new(j->outcome, "dry_run", json_true());
+		return JOB_DONE;
+	}
+	snprintf(key, sizeof(key), "?%ld", j->n);
+	if (json_object_get(u->done, key)) {
 		/* in flight when an earlier run stopped: send again only if it did not land */
-		int applied = already_applied(u, req);
+		int applied = already_applied(u, j->req);
 
-		if (applied < 0) {
-			json_decref(outcome);
+		if (applied < 0)
 			return -applied;
-		}
 		if (applied) {
 			u->skipped++;
-			json_object_set_new(outcome, "skipped", json_string("applied by an earlier run (verified)"));
-			rc = journal_add(u, n, hash, 0);
-			return emit(outcome) || rc ? (rc ? rc : PV_EX_IOERR) : 0;
+			json_object_set_new(j->outcome, "skipped", json_string("applied by an earlier run (verified)"));
+			return (rc = journal_add(u, j->n, j->hash, 0)) ? rc : JOB_DONE;
 		}
 	}
-	url = api_url(u, path, bulk);
-	if (u->opt.dry_run) {
-		json_object_set_new(outcome, "url", json_string(url));
-		json_object_set_new(outcome, "dry_run", json_true());
-		free(url);
-		return emit(outcome) ? PV_EX_IOERR : 0;
+	if (j->bulk && (rc = external_references(u, body, j->outcome)) != 0)
+		return rc;
+	j->text = body ? json_dumps(body, NDJSON_DUMP_FLAGS) : NULL;
+	u->sent++;
+	if (u->opt.verbose)
+		diag_note("request %ld: %s %s", j->n, method, j->url);
+	return (rc = journal_add(u, j->n, j->hash, 1)) ? rc : JOB_SEND;
+}
+
+/* After the last attempt (rc: 0, or what stopped it): the outcome and the journal. */
+int job_finish(struct upload *u, struct job *j, int rc)
+{
+	const char *method = str(j->req, "method"), *path = str(j->req, "path");
+
+	json_object_set_new(j->outcome, "attempts", json_integer(j->attempts));
+	json_object_set_new(j->outcome, "status", json_integer(j->r.status));
+	if (rc == 0 && j->r.status >= 200 && j->r.status < 300) {
+		u->succeeded++;
+		if (j->bulk)
+			mutation_summary(&j->r, j->outcome);
+		return journal_add(u, j->n, j->hash, 0);
 	}
-	if (bulk)
-		rc = external_references(u, body, outcome);
-	if (rc == 0) {
-		text = body ? json_dumps(body, NDJSON_DUMP_FLAGS) : NULL;
-		u->sent++;
-		if (u->opt.verbose)
-			diag_note("request %ld: %s %s", n, method, url);
-		rc = journal_add(u, n, hash, 1);
-		if (rc == 0)
-			rc = send_retrying(u, n, method, url, text, str(req, "on_conflict"), &r, &attempts);
-		else
-			memset(&r, 0, sizeof(r));
-		json_object_set_new(outcome, "attempts", json_integer(attempts));
-		json_object_set_new(outcome, "status", json_integer(r.status));
-		if (rc == 0 && r.status >= 200 && r.status < 300) {
-			u->succeeded++;
-			if (bulk)
-				mutation_summary(&r, outcome);
-			rc = journal_add(u, n, hash, 0);
-		} else {
-			report_error(&r, outcome);
-			if (rc == 0) {
-				u->failed++;
-				if (r.status == 413)
-					diag_note("request %ld: too large for the server; lower --batch-entities "
-						  "or --batch-bytes of purvey-transform", n);
-				else
-					diag_note("request %ld (%s %s): HTTP %ld %s", n, method, path, r.status,
-						  str(outcome, "error_code") ? str(outcome, "error_code") : "");
-				if (!u->opt.keep_going)
-					rc = PV_EX_DATAERR;
-			}
-		}
-		http_resp_free(&r);
-	}
-	free(text);
-	free(url);
-	if (emit(outcome) != 0)
-		return PV_EX_IOERR;
+	report_error(&j->r, j->outcome);
+	if (rc)
+		return rc;
+	u->failed++;
+	if (j->r.status == 413)
+		diag_note("request %ld: too large for the server; lower --batch-entities or --batch-bytes of "
+			  "purvey-transform", j->n);
+	else
+		diag_note("request %ld (%s %s): HTTP %ld %s", j->n, method, path, j->r.status,
+			  str(j->outcome, "error_code") ? str(j->outcome, "error_code") : "");
+	return u->opt.keep_going ? 0 : PV_EX_DATAERR;
+}
+
+/* Plays one request, start to end. Returns 0 to go on, or an exit code that stops the run. */
+static int play(struct upload *u, struct job *j)
+{
+	int rc = job_prepare(u, j);
+
+	if (rc == JOB_SEND)
+		rc = job_finish(u, j, send_retrying(u, j->n, str(j->req, "method"), j->url, j->text,
+						    str(j->req, "on_conflict"), &j->r, &j->attempts));
+	else if (rc == JOB_DONE)
+		rc = 0;
+	if (j->outcome && emit(j->outcome) != 0 && rc == 0)
+		rc = PV_EX_IOERR;
+	j->outcome = NULL;
 	return rc;
 }
 
@@ -332,12 +347,28 @@ static int run(struct upload *u, FILE *in, const char *name)
 			diag_error(&loc, "%s", strcmp(type, "request") ? "not a request line" : problem);
 			rc = PV_EX_DATAERR;
 		} else {
+			struct job j = {0};
+
 			expect++;
-			rc = play(u, v, r.buf, strlen(r.buf));
+			request_hash(r.buf, strlen(r.buf), j.hash);
+			j.req = json_incref(v);
+			if (strcmp(str(v, "path"), "entity/bulk") == 0 && strcmp(str(v, "method"), "POST") == 0)
+				note_created(u, json_object_get(v, "body"), (long)json_integer_value(json_object_get(v, "n")));
+			if (u->opt.parallel > 1 && strcmp(str(v, "path"), "types/typedefs") != 0) {
+				queue_add(u, &j);
+			} else {
+				rc = queue_run(u); /* what waits goes first: order is kept */
+				if (rc == 0)
+					rc = play(u, &j);
+				job_free(&j);
+			}
 		}
 		json_decref(v);
 	}
 	ndjson_reader_free(&r);
+	if (rc == 0)
+		rc = queue_run(u);
+	queue_free(u);
 	if (rc == 0 && !trailer) {
 		loc.line = 0;
 		diag_error(&loc, "request stream cut short: no end trailer (what was sent is journaled)");

@@ -58,7 +58,7 @@ static double backoff(struct upload *u, long attempt, const struct http_resp *r)
 static double next_slot;
 
 /* --rate: requests start at most rate per second. */
-static void pace(struct upload *u)
+void pace(struct upload *u)
 {
 	double now = now_seconds();
 
@@ -90,6 +90,56 @@ static void error_of(const struct http_resp *r, json_t *out)
 }
 
 /*
+ * What to do once attempt number `attempts` of a request got r: done (a
+ * success, or an answer to report), again now as PUT (a typedef that
+ * exists), again with a renewed token (a first 401), again after *delay
+ * seconds (transient), or stop the run with *rc.
+ */
+enum verdict judge(struct upload *u, long n, const char *method, const char *url, const char *on_conflict,
+		   const struct http_resp *r, long attempts, double started, int renewed, double *delay, int *rc)
+{
+	char what[32];
+
+	if (n > 0)
+		snprintf(what, sizeof(what), "request %ld", n);
+	else
+		snprintf(what, sizeof(what), "lookup"); /* whether a referenced entity exists */
+	if (r->status >= 200 && r->status < 300)
+		return V_DONE;
+	if (r->curl == CURLE_PEER_FAILED_VERIFICATION || r->curl == CURLE_SSL_CACERT ||
+	    r->curl == CURLE_SSL_CACERT_BADFILE || r->curl == CURLE_SSL_CERTPROBLEM) {
+		diag_note("%s: TLS: %s (a private CA: --cacert FILE)", url, r->error);
+		*rc = PV_EX_CONFIG;
+		return V_STOP;
+	}
+	if (r->status == 409 && on_conflict && strcmp(on_conflict, "put") == 0 && strcmp(method, "POST") == 0)
+		return V_PUT;
+	if (r->status == 401 && u->opt.auth == AUTH_ENTRA && !renewed)
+		return V_RENEW; /* the token may have expired early: once more with a new one */
+	if (r->status == 401 || r->status == 403) {
+		diag_note("%s (%s %s): HTTP %ld: not allowed; check the credentials and the "
+			  "principal's role (Data Curator on the collection)", what, method, url, r->status);
+		*rc = PV_EX_NOPERM;
+		return V_STOP;
+	}
+	if (!http_transient(r))
+		return V_DONE; /* an answer: the caller reports it */
+	*delay = backoff(u, attempts, r);
+	if (attempts >= u->opt.max_attempts || now_seconds() - started + *delay > u->opt.max_retry_seconds) {
+		diag_note("%s (%s %s): %s%s after %ld attempts; run again to resume", what, method, url,
+			  r->status ? "HTTP " : "", r->status ? "still failing" : r->error, attempts);
+		*rc = PV_EX_TEMPFAIL;
+		return V_STOP;
+	}
+	u->retries++;
+	if (r->status)
+		diag_note("%s (%s %s): HTTP %ld; retry %ld in %.1f s", what, method, url, r->status, attempts, *delay);
+	else
+		diag_note("%s (%s %s): %s; retry %ld in %.1f s", what, method, url, r->error, attempts, *delay);
+	return V_RETRY;
+}
+
+/*
  * Sends method url body until it succeeds, fails for good, or retrying is
  * over. Returns the last response in r (caller frees), the attempts made,
  * and 0 or the exit code that must stop the run.
@@ -97,8 +147,8 @@ static void error_of(const struct http_resp *r, json_t *out)
 int send_retrying(struct upload *u, long n, const char *method, const char *url, const char *body,
 		  const char *on_conflict, struct http_resp *r, long *attempts)
 {
-	double start = now_seconds();
-	int renewed = 0, rc;
+	double start = now_seconds(), delay = 0;
+	int renewed = 0, rc = 0;
 	const char *m = method;
 
 	memset(r, 0, sizeof(*r)); /* an answer to report even if no request goes out */
@@ -108,50 +158,24 @@ int send_retrying(struct upload *u, long n, const char *method, const char *url,
 		if ((rc = auth_token(u, 0)) != 0)
 			return rc;
 		http_call(u, m, url, body ? "application/json" : NULL, body, body ? strlen(body) : 0, 1, r);
-		if (r->status >= 200 && r->status < 300)
+		switch (judge(u, n, m, url, on_conflict, r, *attempts, start, renewed, &delay, &rc)) {
+		case V_DONE:
 			return 0;
-		if (r->curl == CURLE_PEER_FAILED_VERIFICATION || r->curl == CURLE_SSL_CACERT ||
-		    r->curl == CURLE_SSL_CACERT_BADFILE || r->curl == CURLE_SSL_CERTPROBLEM) {
-			diag_note("%s: TLS: %s (a private CA: --cacert FILE)", url, r->error);
-			return PV_EX_CONFIG;
-		}
-		if (r->status == 409 && on_conflict && strcmp(on_conflict, "put") == 0 && strcmp(m, "POST") == 0) {
-			m = "PUT"; /* the typedef exists: update it */
-			http_resp_free(r);
-			continue;
-		}
-		if (r->status == 401 && u->opt.auth == AUTH_ENTRA && !renewed) {
-			renewed = 1; /* the token may have expired early: once more with a new one */
-			http_resp_free(r);
+		case V_STOP:
+			return rc;
+		case V_PUT:
+			m = "PUT";
+			break;
+		case V_RENEW:
+			renewed = 1;
 			if ((rc = auth_token(u, 1)) != 0)
 				return rc;
-			continue;
+			break;
+		case V_RETRY:
+			sleep_seconds(delay);
+			break;
 		}
-		if (r->status == 401 || r->status == 403) {
-			diag_note("request %ld (%s %s): HTTP %ld: not allowed; check the credentials and the "
-				  "principal's role (Data Curator on the collection)", n, method, url, r->status);
-			return PV_EX_NOPERM;
-		}
-		if (!http_transient(r))
-			return 0; /* an answer: the caller reports it */
-		{
-			double d = backoff(u, *attempts, r), spent = now_seconds() - start;
-
-			if (*attempts >= u->opt.max_attempts || spent + d > u->opt.max_retry_seconds) {
-				diag_note("request %ld (%s %s): %s%s after %ld attempts; run again to resume", n, method,
-					  url, r->status ? "HTTP " : "", r->status ? "still failing" : r->error, *attempts);
-				return PV_EX_TEMPFAIL;
-			}
-			u->retries++;
-			if (r->status)
-				diag_note("request %ld (%s %s): HTTP %ld; retry %ld in %.1f s", n, method, url, r->status,
-					  *attempts, d);
-			else
-				diag_note("request %ld (%s %s): %s; retry %ld in %.1f s", n, method, url, r->error,
-					  *attempts, d);
-			http_resp_free(r);
-			sleep_seconds(d);
-		}
+		http_resp_free(r);
 	}
 }
 

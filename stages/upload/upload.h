@@ -31,6 +31,8 @@ struct upload_opts {
 	long parallel;
 };
 
+enum { JOB_SEND = 0, JOB_DONE = 1 }; /* job_prepare(), beside exit codes */
+
 /* Secrets: read from the environment or files, never argv, never printed. */
 struct secrets {
 	char *tenant, *client_id, *client_secret; /* entra */
@@ -44,6 +46,26 @@ struct http_resp {
 	double retry_after;   /* seconds from Retry-After, or -1 */
 	CURLcode curl;
 	char error[CURL_ERROR_SIZE];
+};
+
+/* One request on its way: what it is, what happened, what is said of it. */
+struct job {
+	json_t *req;        /* the request line */
+	long n;
+	char hash[17];      /* of the line as read: the journal's key */
+	int bulk;           /* POST entity/bulk */
+	json_t *outcome;
+	char *url, *text;   /* where to, and the body as sent */
+	struct http_resp r; /* the last answer */
+	long attempts;
+	/* --parallel */
+	size_t *deps, n_deps; /* queue indices of the requests creating what this one references */
+	int state;            /* queue.c */
+	double not_before, started;
+	int renewed;
+	const char *method;   /* POST, or PUT after a 409 */
+	CURL *easy;
+	struct curl_slist *headers;
 };
 
 struct upload {
@@ -60,7 +82,21 @@ struct upload {
 	FILE *journal;
 	json_t *done;         /* "N" -> hash of requests done, "?N" -> of requests in doubt */
 	const char *prefix;   /* our type prefix, from the stream header */
+	struct job *queue;    /* --parallel: the requests not yet done */
+	size_t n_queue, cap_queue;
 };
+
+/* main.c */
+int job_prepare(struct upload *u, struct job *j);
+int job_finish(struct upload *u, struct job *j, int rc);
+void job_free(struct job *j);
+int emit(json_t *outcome);
+void note_created(struct upload *u, json_t *body, long n);
+
+/* queue.c: --parallel N */
+void queue_add(struct upload *u, struct job *j); /* takes j over */
+int queue_run(struct upload *u);                 /* plays what is queued; 0 or an exit code */
+void queue_free(struct upload *u);
 
 /* http.c */
 void http_init(struct upload *u);
@@ -70,6 +106,10 @@ void http_resp_free(struct http_resp *r);
 long http_call(struct upload *u, const char *method, const char *url, const char *content_type,
 	       const char *body, size_t len, int with_auth, struct http_resp *r);
 int http_transient(const struct http_resp *r);
+struct curl_slist *http_setup(struct upload *u, CURL *c, const char *method, const char *url,
+			      const char *content_type, const char *body, size_t len, int with_auth,
+			      struct http_resp *r);
+void http_finish(struct upload *u, CURL *c, CURLcode code, struct http_resp *r);
 double now_seconds(void);
 void sleep_seconds(double s);
 
@@ -80,6 +120,10 @@ void auth_free(struct upload *u);
 char *secret_file(const char *path); /* first line of a file, NULL if unreadable */
 
 /* play.c */
+enum verdict { V_DONE, V_PUT, V_RENEW, V_RETRY, V_STOP };
+enum verdict judge(struct upload *u, long n, const char *method, const char *url, const char *on_conflict,
+		   const struct http_resp *r, long attempts, double started, int renewed, double *delay, int *rc);
+void pace(struct upload *u);
 char *api_url(struct upload *u, const char *path, int with_collection);
 int send_retrying(struct upload *u, long n, const char *method, const char *url, const char *body,
 		  const char *on_conflict, struct http_resp *r, long *attempts);

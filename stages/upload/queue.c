@@ -1,0 +1,233 @@
+/*
+ * --parallel N: up to N requests in flight (libcurl's multi interface), a
+ * request started only once every request creating an entity it refers to
+ * has finished; retries wait their back-off without holding anything up;
+ * --rate gates every start; outcomes are written in request order.
+ * Typedef requests never come here: they are played one by one, first.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "exitcodes.h"
+#include "upload.h"
+#include "banned.h"
+
+enum { Q_WAITING, Q_RUNNING, Q_RETRY, Q_DONE };
+
+static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+/* Queue indices of the requests that create what this one references. */
+static void find_deps(struct upload *u, struct job *j)
+{
+	json_t *e, *ref;
+	size_t i, k;
+	long first = u->n_queue ? u->queue[0].n : j->n;
+	const char *lists[] = {"inputs", "outputs"};
+
+	json_array_foreach(json_object_get(json_object_get(j->req, "body"), "entities"), i, e) {
+		json_t *attrs = json_object_get(e, "attributes"), *rels = json_object_get(e, "relationshipAttributes");
+		json_t *refs = json_array();
+		const char *name;
+
+		for (int l = 0; l < 2; l++)
+			json_array_foreach(json_object_get(attrs, lists[l]), k, ref)
+				json_array_append(refs, ref);
+		json_object_foreach(rels, name, ref)
+			json_array_append(refs, ref);
+		json_array_foreach(refs, k, ref) {
+			char *key;
+			json_t *by;
+
+			if (!json_object_get(ref, "uniqueAttributes"))
+				continue;
+			key = xasprintf("%s %s", str(ref, "typeName"),
+					str(json_object_get(ref, "uniqueAttributes"), "qualifiedName"));
+			by = json_object_get(u->created, key);
+			free(key);
+			if (by && json_integer_value(by) >= first && json_integer_value(by) < j->n) {
+				j->deps = xrealloc(j->deps, (j->n_deps + 1) * sizeof(*j->deps));
+				j->deps[j->n_deps++] = (size_t)(json_integer_value(by) - first);
+			}
+		}
+		json_decref(refs);
+	}
+}
+
+void queue_add(struct upload *u, struct job *j)
+{
+	if (u->n_queue == u->cap_queue) {
+		u->cap_queue = u->cap_queue ? u->cap_queue * 2 : 64;
+		u->queue = xrealloc(u->queue, u->cap_queue * sizeof(*u->queue));
+	}
+	j->n = (long)json_integer_value(json_object_get(j->req, "n"));
+	find_deps(u, j);
+	j->state = Q_WAITING;
+	u->queue[u->n_queue++] = *j;
+}
+
+static int deps_done(struct upload *u, const struct job *j)
+{
+	for (size_t i = 0; i < j->n_deps; i++)
+		if (u->queue[j->deps[i]].state != Q_DONE)
+			return 0;
+	return 1;
+}
+
+/* Starts an attempt of j on the multi handle. Returns 0, or an exit code. */
+static int launch(struct upload *u, CURLM *multi, struct job *j)
+{
+	int rc;
+
+	pace(u);
+	if ((rc = auth_token(u, 0)) != 0)
+		return rc;
+	j->attempts++;
+	j->easy = curl_easy_init();
+	if (!j->easy)
+		diag_die(PV_EX_SOFTWARE, "cannot initialise libcurl");
+	j->headers = http_setup(u, j->easy, j->method, j->url, j->text ? "application/json" : NULL, j->text,
+				j->text ? strlen(j->text) : 0, 1, &j->r);
+	if (curl_multi_add_handle(multi, j->easy) != CURLM_OK)
+		diag_die(PV_EX_SOFTWARE, "libcurl refused a transfer");
+	j->state = Q_RUNNING;
+	return 0;
+}
+
+/* Starts what may start: returns 0, or the exit code that stops the run. */
+static int start_ready(struct upload *u, CURLM *multi, int *running)
+{
+	double now = now_seconds();
+	int rc;
+
+	for (size_t i = 0; i < u->n_queue && *running < u->opt.parallel; i++) {
+		struct job *j = &u->queue[i];
+
+		if ((j->state != Q_WAITING && j->state != Q_RETRY) || !deps_done(u, j))
+			continue;
+		if (j->state == Q_RETRY && now < j->not_before)
+			continue;
+		if (j->state == Q_WAITING) {
+			rc = job_prepare(u, j);
+			if (rc == JOB_DONE) {
+				j->state = Q_DONE;
+				continue;
+			}
+			if (rc != JOB_SEND) {
+				j->state = Q_DONE;
+				return rc;
+			}
+			j->method = str(j->req, "method");
+			j->started = now_seconds();
+		}
+		if ((rc = launch(u, multi, j)) != 0) {
+			j->state = Q_DONE;
+			return rc;
+		}
+		(*running)++;
+	}
+	return 0;
+}
+
+/* A transfer ended: judge it, finish it or schedule its next attempt. */
+static int transfer_done(struct upload *u, CURLM *multi, CURLMsg *msg)
+{
+	struct job *j = NULL;
+	double delay = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < u->n_queue && !j; i++)
+		if (u->queue[i].easy == msg->easy_handle)
+			j = &u->queue[i];
+	http_finish(u, j->easy, msg->data.result, &j->r);
+	curl_multi_remove_handle(multi, j->easy);
+	curl_easy_cleanup(j->easy);
+	curl_slist_free_all(j->headers);
+	j->easy = NULL;
+	j->headers = NULL;
+	switch (judge(u, j->n, j->method, j->url, str(j->req, "on_conflict"), &j->r, j->attempts, j->started,
+		      j->renewed, &delay, &rc)) {
+	case V_DONE:
+		j->state = Q_DONE;
+		return job_finish(u, j, 0);
+	case V_STOP:
+		j->state = Q_DONE;
+		job_finish(u, j, rc);
+		return rc;
+	case V_PUT:
+		j->method = "PUT";
+		break;
+	case V_RENEW:
+		j->renewed = 1;
+		if ((rc = auth_token(u, 1)) != 0) {
+			j->state = Q_DONE;
+			job_finish(u, j, rc);
+			return rc;
+		}
+		break;
+	case V_RETRY:
+		break;
+	}
+	http_resp_free(&j->r);
+	j->state = Q_RETRY;
+	j->not_before = now_seconds() + delay;
+	return 0;
+}
+
+int queue_run(struct upload *u)
+{
+	CURLM *multi;
+	size_t next_emit = 0;
+	int running = 0, stop = 0, still;
+
+	if (u->n_queue == 0)
+		return 0;
+	multi = curl_multi_init();
+	if (!multi)
+		diag_die(PV_EX_SOFTWARE, "cannot initialise libcurl");
+	while (next_emit < u->n_queue) {
+		CURLMsg *msg;
+		int left, rc;
+
+		if (!stop && (rc = start_ready(u, multi, &running)) != 0)
+			stop = rc;
+		curl_multi_perform(multi, &still);
+		while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			running--;
+			rc = transfer_done(u, multi, msg);
+			if (rc && !stop)
+				stop = rc;
+		}
+		while (next_emit < u->n_queue && u->queue[next_emit].state == Q_DONE) {
+			struct job *j = &u->queue[next_emit++];
+
+			if (j->outcome && emit(j->outcome) != 0 && !stop)
+				stop = PV_EX_IOERR;
+			j->outcome = NULL;
+		}
+		if (stop && running == 0)
+			break;
+		curl_multi_poll(multi, NULL, 0, 5, NULL);
+	}
+	curl_multi_cleanup(multi);
+	queue_free(u);
+	return stop;
+}
+
+void queue_free(struct upload *u)
+{
+	for (size_t i = 0; i < u->n_queue; i++) {
+		struct job *j = &u->queue[i];
+
+		if (j->easy)
+			curl_easy_cleanup(j->easy);
+		curl_slist_free_all(j->headers);
+		free(j->deps);
+		job_free(j);
+	}
+	free(u->queue);
+	u->queue = NULL;
+	u->n_queue = u->cap_queue = 0;
+}
