@@ -65,8 +65,17 @@ def main():
     a = ap.parse_args()
     rng = random.Random(a.seed)
     makers = [data_version, job, model]
+    head = [{"id": WS, "name": "ws-bench", "type": T, "location": "westeurope", "properties": {}},
+            {"id": WS + "/datastores/lake", "name": "lake", "type": T + "/datastores",
+             "properties": {"datastoreType": "AzureDataLakeGen2", "accountName": "benchlake", "filesystem": "fs"}},
+            {"id": WS + "/datastores/workspaceblobstore", "name": "workspaceblobstore", "type": T + "/datastores",
+             "properties": {"datastoreType": "AzureBlob", "accountName": "benchblob", "containerName": "azureml"}}]
     raw = io.BytesIO()
     with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as t:
+        body = json.dumps({"value": head, "nextLink": None}, indent=1).encode()
+        info = tarfile.TarInfo("export/workspace.json")
+        info.size, info.mtime = len(body), 0
+        t.addfile(info, io.BytesIO(body))
         n = 0
         for m in range(a.members):
             objs = []

@@ -73,7 +73,8 @@ static void put_ref_text(json_t *e, const char *key, json_t *ref)
 
 static void put_rel(json_t *e, const char *end, json_t *target)
 {
-	json_object_set_new(json_object_get(e, "relationshipAttributes"), end, target);
+	if (target)
+		json_object_set_new(json_object_get(e, "relationshipAttributes"), end, target);
 }
 
 static int cmp_target(const void *a, const void *b)
@@ -120,11 +121,26 @@ static void put_common(json_t *e, json_t *rec)
 	put_date(e, "modifiedTime", str(rec, "modified_at"));
 }
 
+/*
+ * The workspace an entity belongs to, or NULL when the snapshot does not
+ * hold it (warned once a workspace): its assets then go without a parent
+ * rather than name an entity nothing creates.
+ */
 static json_t *workspace_target(struct transform *tf, json_t *rec)
 {
-	char *qn = tf_asset_uri(str(rec, "workspace_id"));
-	json_t *t = tf_target(tf_type(tf, T_WORKSPACE), qn);
+	const char *wsid = str(rec, "workspace_id");
+	char *qn;
+	json_t *t;
 
+	if (!json_object_get(tf->records, wsid)) {
+		if (!json_object_get(tf->missing_workspaces, wsid)) {
+			json_object_set_new(tf->missing_workspaces, wsid, json_true());
+			tf_warn(tf, "workspace %s is not in the snapshot: its assets are pushed without it", wsid);
+		}
+		return NULL;
+	}
+	qn = tf_asset_uri(wsid);
+	t = tf_target(tf_type(tf, T_WORKSPACE), qn);
 	free(qn);
 	return t;
 }

@@ -114,6 +114,7 @@ static void init(struct transform *tf)
 	tf->job_outputs = json_object();
 	tf->output_paths = json_array();
 	tf->skipped = json_object();
+	tf->missing_workspaces = json_object();
 	tf->batch = json_array();
 	tf->placeholders = json_object();
 	tf->spool = tmpfile();
@@ -124,7 +125,7 @@ static void init(struct transform *tf)
 static void cleanup(struct transform *tf)
 {
 	json_t *all[] = {tf->records, tf->datastores, tf->versions, tf->steps, tf->children,
-			 tf->job_models, tf->job_outputs, tf->output_paths, tf->skipped, tf->batch,
+			 tf->job_models, tf->job_outputs, tf->output_paths, tf->skipped, tf->missing_workspaces, tf->batch,
 			 tf->placeholders, tf->header};
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)

@@ -62,6 +62,7 @@ struct transform {
 	json_t *job_outputs;     /* job id -> {output name: target} */
 	json_t *output_paths;    /* [[storage qualifiedName, job id]] */
 	json_t *skipped;         /* kind -> records that make no entity */
+	json_t *missing_workspaces; /* workspace ids referenced but not in the snapshot */
 	long records_read, duplicates, unresolved, cut;
 	/* output */
 	json_t *batch;           /* entities of the request being filled */
