@@ -41,3 +41,4 @@ printf '| peak RSS ratio, 20,000 : 1,000 members | %.2f |\n' "$(div "$ext_rss20"
 printf '| transform, %d records: median time | %.2f s (%.0f records/s) |\n' "$objs" "$tf_t" "$(div "$objs" "$tf_t")"
 printf '| transform peak RSS, 3,000 / 60,000 records | %d / %d KiB |\n' "$tf_rss1" "$tf_rss20"
 printf '| transform peak RSS growth per record | %.2f KiB |\n' "$(div "$((tf_rss20 - tf_rss1))" 57000)"
+scripts/bench-upload.sh

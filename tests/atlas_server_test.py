@@ -244,6 +244,8 @@ def get_delete_and_lineage(s):
     assert len(lin["relations"]) == 4
     expect_error(s.call("GET", "lineage/%s?direction=SIDEWAYS" % guid), 400, "ATLAS-400-00-026")
     expect_error(s.call("GET", "entity/uniqueAttribute/type/t_data?attr:qualifiedName=zz"), 404, "ATLAS-404-00-009")
+    st, b = s.call("GET", "entity/bulk/uniqueAttribute/type/t_data?attr_0:qualifiedName=d1&attr_1:qualifiedName=zz&attr_2:qualifiedName=d2")
+    assert st == 200 and sorted(e["attributes"]["qualifiedName"] for e in b["entities"]) == ["d1", "d2"], b
     st, r = s.call("DELETE", "entity/uniqueAttribute/type/t_data?attr:qualifiedName=d2")
     assert st == 200 and r["mutatedEntities"]["DELETE"][0]["attributes"]["qualifiedName"] == "d2"
     d = s.dump()

@@ -216,6 +216,102 @@ static int exists(struct upload *u, json_t *ref)
 	return rc ? -rc : found;
 }
 
+#define LOOKUP_CHUNK 40 /* qualifiedNames a lookup asks for: keeps the URL short */
+
+/*
+ * Looks up, with as few calls as the URL length allows, which of refs (of
+ * any types) the server has, and remembers the answers. 0 or an exit code.
+ */
+int prefetch_exists(struct upload *u, json_t *refs)
+{
+	json_t *by_type = json_object(), *list, *ref;
+	const char *type;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(refs, i, ref) {
+		char *key = ref_key(ref);
+
+		if (!json_object_get(u->exists, key) && !json_object_get(u->created, key)) {
+			if (!(list = json_object_get(by_type, str(ref, "typeName"))))
+				json_object_set_new(by_type, str(ref, "typeName"), list = json_object());
+			json_object_set(list, str(json_object_get(ref, "uniqueAttributes"), "qualifiedName"), json_false());
+		}
+		free(key);
+	}
+	json_object_foreach(by_type, type, list) {
+		const char *qn;
+		json_t *x, *chunk = json_array();
+		void *it;
+
+		for (it = json_object_iter(list); it && rc == 0;) {
+			json_array_append_new(chunk, json_string(json_object_iter_key(it)));
+			it = json_object_iter_next(list, it);
+			if (json_array_size(chunk) == LOOKUP_CHUNK || !it) {
+				struct sbuf p = {0};
+				char *url, *t = curl_easy_escape(u->curl, type, 0);
+				struct http_resp r;
+				long attempts;
+				size_t k;
+
+				sbuf_adds(&p, "entity/bulk/uniqueAttribute/type/");
+				sbuf_adds(&p, t);
+				curl_free(t);
+				json_array_foreach(chunk, k, x) {
+					char *q = curl_easy_escape(u->curl, json_string_value(x), 0), *a;
+
+					a = xasprintf("%sattr_%zu:qualifiedName=%s", k ? "&" : "?", k, q);
+					sbuf_adds(&p, a);
+					free(a);
+					curl_free(q);
+				}
+				url = api_url(u, p.data, 0);
+				rc = send_retrying(u, 0, "GET", url, NULL, NULL, &r, &attempts);
+				if (rc == 0 && r.status != 200) {
+					diag_note("looking up %zu %s entities: HTTP %ld", json_array_size(chunk), type, r.status);
+					rc = PV_EX_UNAVAILABLE;
+				}
+				if (rc == 0) {
+					json_t *found = json_loads(r.body.data, 0, NULL), *e;
+
+					json_array_foreach(json_object_get(found, "entities"), k, e)
+						json_object_set(list, str(json_object_get(e, "attributes"), "qualifiedName"),
+								json_true());
+					json_decref(found);
+				}
+				http_resp_free(&r);
+				free(url);
+				sbuf_free(&p);
+				json_array_clear(chunk);
+			}
+		}
+		json_decref(chunk);
+		json_object_foreach(list, qn, x) {
+			char *key = xasprintf("%s %s", type, qn);
+
+			json_object_set(u->exists, key, x);
+			free(key);
+		}
+	}
+	json_decref(by_type);
+	return rc;
+}
+
+/* The uniqueAttributes references among the inputs and outputs of a request body. */
+json_t *external_refs(json_t *body)
+{
+	json_t *out = json_array(), *e, *ref;
+	const char *lists[] = {"inputs", "outputs"};
+	size_t i, k;
+
+	json_array_foreach(json_object_get(body, "entities"), i, e)
+		for (int l = 0; l < 2; l++)
+			json_array_foreach(json_object_get(json_object_get(e, "attributes"), lists[l]), k, ref)
+				if (json_object_get(ref, "uniqueAttributes"))
+					json_array_append(out, ref);
+	return out;
+}
+
 static int is_ours(struct upload *u, json_t *ref)
 {
 	return u->prefix && str(ref, "typeName") && str_starts(str(ref, "typeName"), u->prefix);
@@ -277,9 +373,12 @@ static int create_sources(struct upload *u, json_t *refs, json_t *outcome)
 int external_references(struct upload *u, json_t *body, json_t *outcome)
 {
 	json_t *ents = json_object_get(body, "entities"), *e, *missing = json_array(), *dropped = json_array();
+	json_t *refs = external_refs(body);
 	size_t i, j;
-	int rc = 0;
+	int rc = prefetch_exists(u, refs); /* one lookup for all of them, not one each */
 	const char *lists[] = {"inputs", "outputs"};
+
+	json_decref(refs);
 
 	json_array_foreach(ents, i, e) {
 		json_t *attrs = json_object_get(e, "attributes");

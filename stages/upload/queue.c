@@ -182,6 +182,22 @@ int queue_run(struct upload *u)
 
 	if (u->n_queue == 0)
 		return 0;
+	if (!u->opt.dry_run) {
+		/* whether the server has what the queue references: a few lookups up front */
+		json_t *refs = json_array();
+		int rc;
+
+		for (size_t i = 0; i < u->n_queue; i++) {
+			json_t *r = external_refs(json_object_get(u->queue[i].req, "body"));
+
+			json_array_extend(refs, r);
+			json_decref(r);
+		}
+		rc = prefetch_exists(u, refs);
+		json_decref(refs);
+		if (rc)
+			return rc;
+	}
 	multi = curl_multi_init();
 	if (!multi)
 		diag_die(PV_EX_SOFTWARE, "cannot initialise libcurl");

@@ -128,6 +128,8 @@ char *api_url(struct upload *u, const char *path, int with_collection);
 int send_retrying(struct upload *u, long n, const char *method, const char *url, const char *body,
 		  const char *on_conflict, struct http_resp *r, long *attempts);
 int external_references(struct upload *u, json_t *body, json_t *outcome);
+int prefetch_exists(struct upload *u, json_t *refs);
+json_t *external_refs(json_t *body); /* new array of the body's uniqueAttributes references */
 void mutation_summary(const struct http_resp *r, json_t *outcome);
 void report_error(const struct http_resp *r, json_t *outcome);
 /* 1 if the server already holds what request req would do, 0 if not, -exitcode on failure. */
