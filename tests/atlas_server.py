@@ -670,6 +670,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 hdrs = [("Retry-After", str(st.opts.retry_after))] if status in (429, 503) else []
                 return self.send_json(status, {"error": {"code": "TooManyRequests" if status == 429 else "ServiceUnavailable",
                                                          "message": "injected fault"}}, hdrs)
+            if st.opts.max_body_bytes and len(raw) > st.opts.max_body_bytes:
+                entry["outcome"] = "too-large"
+                st.log(dict(entry, status=413))
+                return self.send_json(413, {"errorCode": "ATLAS-413-00-001",
+                                            "errorMessage": "request body of %d bytes is over %d" % (len(raw), st.opts.max_body_bytes)})
             api = self.api_path(url.path)
             if api is None:
                 entry["outcome"] = "not-found"
@@ -913,6 +918,7 @@ def parse_args(argv):
     ap.add_argument("--reset-after", type=int, default=0, help="every Nth request: apply it, then drop the connection")
     ap.add_argument("--slow-body-ms", type=int, default=0, help="pause between 16-byte pieces of a response")
     ap.add_argument("--truncate-every", type=int, default=0, help="every Nth response is cut in half")
+    ap.add_argument("--max-body-bytes", type=int, default=0, help="refuse larger request bodies with 413")
     ap.add_argument("--tls-cert")
     ap.add_argument("--tls-key")
     ap.add_argument("--verbose", action="store_true")

@@ -324,6 +324,16 @@ def throttling_429_with_retry_after(s0):
 
 
 @test
+def too_large_413(s0):
+    s = Srv("--max-body-bytes", "200")
+    try:
+        st, body = s.call("POST", "entity/bulk", {"entities": [ent("DataSet", "x" * 300)]})
+        assert st == 413 and body["errorCode"] == "ATLAS-413-00-001", (st, body)
+    finally:
+        s.stop()
+
+
+@test
 def fail_every_nth(s0):
     s = Srv("--fail-every", "3", "--fail-status", "408")
     try:
