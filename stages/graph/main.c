@@ -178,7 +178,8 @@ static void write_dot(struct graph *g, FILE *f)
 
 int main(int argc, char **argv)
 {
-	struct graph g = {json_object(), json_object(), json_object(), "purvey_aml_"};
+	struct graph g = {NULL, NULL, NULL, "purvey_aml_"};
+	char *prefix = NULL; /* the stream's own, when it says one */
 	struct ndjson_reader r;
 	struct diag_loc loc = {"-", NULL, 0, 0};
 	FILE *in = stdin;
@@ -204,6 +205,9 @@ int main(int argc, char **argv)
 			return PV_EX_NOINPUT;
 		}
 	}
+	g.nodes = json_object();
+	g.edges = json_object();
+	g.guids = json_object();
 	ndjson_reader_init(&r, in);
 	while ((st = ndjson_next(&r, &v, msg, sizeof(msg), &col)) != NDJSON_EOF) {
 		loc.line = r.line;
@@ -220,7 +224,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		if (r.line == 1 && str(v, "type_prefix"))
-			g.prefix = xstrdup(str(v, "type_prefix"));
+			g.prefix = prefix = xstrdup(str(v, "type_prefix"));
 		add_request(&g, v);
 		json_decref(v);
 	}
@@ -232,8 +236,7 @@ int main(int argc, char **argv)
 			rc = PV_EX_IOERR;
 		}
 	}
-	if (strcmp(g.prefix, "purvey_aml_") != 0)
-		free((char *)g.prefix);
+	free(prefix);
 	json_decref(g.nodes);
 	json_decref(g.edges);
 	json_decref(g.guids);
