@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "armid.h"
+#include "cli.h"
 #include "exitcodes.h"
 #include "extract.h"
 #include "ndjson.h"
@@ -41,21 +42,6 @@ static void usage(FILE *f)
 	      "Exit: 0 ok, 64 usage, 65 damaged input (trailer complete:false),\n"
 	      "      66 input not found, 74 output could not be written.\n",
 	      f);
-}
-
-/* Reads a whole positive number from s, or exits with a usage error. */
-static unsigned long long number_arg(const char *opt, const char *s, unsigned long long max)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v == 0 || v > max) {
-		diag_note("%s: expected a whole number from 1 to %llu, got '%s'", opt, max, s);
-		exit(PV_EX_USAGE);
-	}
-	return v;
 }
 
 /* The canonical id of a workspace given on the command line, or a usage error. */
@@ -90,10 +76,10 @@ static void parse_args(struct extract *x, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'M': x->opt.max_member_bytes = number_arg("--max-member-bytes", optarg, SIZE_MAX / 2); break;
-		case 'D': x->opt.max_depth = (int)number_arg("--max-depth", optarg, 10000); break;
-		case 'R': x->opt.max_ratio = (double)number_arg("--max-ratio", optarg, 1000000000); break;
-		case 'A': x->opt.max_archive_depth = (int)number_arg("--max-archive-depth", optarg, 64); break;
+		case 'M': x->opt.max_member_bytes = (size_t)cli_number("--max-member-bytes", optarg, 1, (long long)(SIZE_MAX / 2)); break;
+		case 'D': x->opt.max_depth = (int)cli_number("--max-depth", optarg, 1, 10000); break;
+		case 'R': x->opt.max_ratio = (double)cli_number("--max-ratio", optarg, 1, 1000000000); break;
+		case 'A': x->opt.max_archive_depth = (int)cli_number("--max-archive-depth", optarg, 1, 64); break;
 		case 'W': x->opt.v1_workspace = workspace_arg(optarg); break;
 		case 'q': x->opt.quiet = 1; break;
 		case 'h': usage(stdout); exit(PV_EX_OK);

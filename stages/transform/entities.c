@@ -263,6 +263,37 @@ static json_t *resolve_input(struct transform *tf, json_t *rec, const char *name
 	return t;
 }
 
+/* Sets a Process's parameters (if any), inputs and outputs; takes all three over. */
+static void put_process(json_t *e, json_t *inputs, json_t *outputs, json_t *params)
+{
+	if (json_object_size(params))
+		put(e, "parameters", params);
+	else
+		json_decref(params);
+	json_object_set_new(json_object_get(e, "attributes"), "inputs", targets_finish(inputs));
+	json_object_set_new(json_object_get(e, "attributes"), "outputs", targets_finish(outputs));
+}
+
+/* A job's lineage: its data inputs, its outputs but the default one, the models it produced. */
+static void put_job_lineage(struct transform *tf, json_t *e, json_t *rec)
+{
+	json_t *f = json_object_get(rec, "fields"), *io;
+	json_t *inputs = json_array(), *outputs = json_array(), *params = json_object();
+	const char *name;
+	size_t i;
+
+	json_object_foreach(json_object_get(f, "inputs"), name, io) {
+		add_parameter(params, name, io);
+		add_target(inputs, resolve_input(tf, rec, name, io));
+	}
+	json_object_foreach(json_object_get(f, "outputs"), name, io)
+		if (strcmp(name, "default") != 0)
+			add_target(outputs, tf_output_target(tf, rec, name, io));
+	json_array_foreach(json_object_get(tf->job_models, str(rec, "id")), i, io)
+		json_array_append(outputs, io);
+	put_process(e, inputs, outputs, params);
+}
+
 /* ---- kinds ---- */
 
 static void workspace_entities(struct transform *tf, json_t *rec, enum tf_level level)
@@ -484,11 +515,9 @@ static void put_job(json_t *e, json_t *rec)
 /* A standalone job (command, sweep, AutoML, Spark): its outputs, then its Process. */
 static void job_entities(struct transform *tf, json_t *rec, enum tf_level level)
 {
-	json_t *f = json_object_get(rec, "fields"), *ins = json_object_get(f, "inputs");
-	json_t *outs = json_object_get(f, "outputs"), *io, *e, *inputs, *outputs, *params, *models;
+	json_t *f = json_object_get(rec, "fields"), *outs = json_object_get(f, "outputs"), *io, *e;
 	const char *name;
 	char *qn;
-	size_t i;
 
 	if (level == L_ASSET) {
 		json_object_foreach(outs, name, io) {
@@ -511,25 +540,7 @@ static void job_entities(struct transform *tf, json_t *rec, enum tf_level level)
 	put_str(e, "command", str(f, "command"));
 	put_str(e, "taskType", str(f, "task_type"));
 	put_str(e, "parentJobName", str(f, "parent_job_name"));
-	inputs = json_array();
-	params = json_object();
-	json_object_foreach(ins, name, io) {
-		add_parameter(params, name, io);
-		add_target(inputs, resolve_input(tf, rec, name, io));
-	}
-	outputs = json_array();
-	json_object_foreach(outs, name, io)
-		if (strcmp(name, "default") != 0)
-			add_target(outputs, tf_output_target(tf, rec, name, io));
-	models = json_object_get(tf->job_models, str(rec, "id"));
-	json_array_foreach(models, i, io)
-		json_array_append(outputs, io);
-	if (json_object_size(params))
-		put(e, "parameters", params);
-	else
-		json_decref(params);
-	json_object_set_new(json_object_get(e, "attributes"), "inputs", targets_finish(inputs));
-	json_object_set_new(json_object_get(e, "attributes"), "outputs", targets_finish(outputs));
+	put_job_lineage(tf, e, rec);
 	put_rel(e, "workspace", workspace_target(tf, rec));
 	free(qn);
 	tf_emit_entity(tf, e);
@@ -641,12 +652,7 @@ static void step_entity(struct transform *tf, json_t *rec, const char *step, jso
 		free(jobs);
 		free(cid);
 	}
-	if (json_object_size(params))
-		put(e, "parameters", params);
-	else
-		json_decref(params);
-	json_object_set_new(json_object_get(e, "attributes"), "inputs", targets_finish(inputs));
-	json_object_set_new(json_object_get(e, "attributes"), "outputs", targets_finish(outputs));
+	put_process(e, inputs, outputs, params);
 	pipeline = tf_target(tf_type(tf, T_PIPELINE), base);
 	put_rel(e, "pipeline", pipeline);
 	tf_emit_entity(tf, e);
@@ -657,11 +663,9 @@ static void step_entity(struct transform *tf, json_t *rec, const char *step, jso
 
 static void pipeline_entities(struct transform *tf, json_t *rec, enum tf_level level)
 {
-	json_t *f = json_object_get(rec, "fields"), *steps = json_object_get(f, "steps"), *s, *io, *e, *m;
-	json_t *inputs, *outputs, *params;
+	json_t *f = json_object_get(rec, "fields"), *steps = json_object_get(f, "steps"), *s, *io, *e;
 	const char *step, *name;
 	char *qn;
-	size_t i;
 
 	if (level == L_ASSET) {
 		json_object_foreach(json_object_get(f, "outputs"), name, io) {
@@ -686,23 +690,7 @@ static void pipeline_entities(struct transform *tf, json_t *rec, enum tf_level l
 		qn = tf_asset_uri(str(rec, "id"));
 		e = entity_new(tf, T_PIPELINE, qn, str(f, "display_name") ? str(f, "display_name") : str(rec, "name"));
 		put_job(e, rec);
-		inputs = json_array();
-		params = json_object();
-		json_object_foreach(json_object_get(f, "inputs"), name, io) {
-			add_parameter(params, name, io);
-			add_target(inputs, resolve_input(tf, rec, name, io));
-		}
-		outputs = json_array();
-		json_object_foreach(json_object_get(f, "outputs"), name, io)
-			add_target(outputs, tf_output_target(tf, rec, name, io));
-		json_array_foreach(json_object_get(tf->job_models, str(rec, "id")), i, m)
-			json_array_append(outputs, m);
-		if (json_object_size(params))
-			put(e, "parameters", params);
-		else
-			json_decref(params);
-		json_object_set_new(json_object_get(e, "attributes"), "inputs", targets_finish(inputs));
-		json_object_set_new(json_object_get(e, "attributes"), "outputs", targets_finish(outputs));
+		put_job_lineage(tf, e, rec);
 		put_rel(e, "workspace", workspace_target(tf, rec));
 		free(qn);
 		tf_emit_entity(tf, e);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "exitcodes.h"
 #include "ndjson.h"
 #include "strutil.h"
@@ -38,20 +39,6 @@ static void usage(FILE *f)
 	      "Exit: 0 ok, 64 usage, 65 bad or incomplete records, 66 input not found,\n"
 	      "      74 output could not be written.\n",
 	      f);
-}
-
-static long number_arg(const char *opt, const char *s, long max)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > max) {
-		diag_note("%s: expected a whole number from 1 to %ld, got '%s'", opt, max, s);
-		exit(PV_EX_USAGE);
-	}
-	return v;
 }
 
 static int prefix_ok(const char *p)
@@ -79,8 +66,8 @@ static int parse_args(struct transform *tf, int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "qh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'E': tf->opt.batch_entities = number_arg("--batch-entities", optarg, 100000); break;
-		case 'B': tf->opt.batch_bytes = number_arg("--batch-bytes", optarg, 1L << 30); break;
+		case 'E': tf->opt.batch_entities = (long)cli_number("--batch-entities", optarg, 1, 100000); break;
+		case 'B': tf->opt.batch_bytes = (long)cli_number("--batch-bytes", optarg, 1, 1LL << 30); break;
 		case 'P':
 			if (!prefix_ok(optarg)) {
 				diag_note("--type-prefix: a letter, then letters, digits or '_', got '%s'", optarg);
