@@ -57,17 +57,29 @@ static double backoff(struct upload *u, long attempt, const struct http_resp *r)
 
 static double next_slot;
 
-/* --rate: requests start at most rate per second. */
-void pace(struct upload *u)
+/*
+ * --rate: requests start at most rate per second. Returns 0 and takes the
+ * slot if a request may start now, else the seconds until it may.
+ */
+double pace_wait(struct upload *u)
 {
 	double now = now_seconds();
 
 	if (u->opt.rate <= 0)
-		return;
+		return 0;
 	if (next_slot > now)
-		sleep_seconds(next_slot - now);
-	now = now_seconds();
+		return next_slot - now;
 	next_slot = (next_slot > now - 1.0 / u->opt.rate ? next_slot : now) + 1.0 / u->opt.rate;
+	return 0;
+}
+
+/* The same, waiting for the slot. */
+void pace(struct upload *u)
+{
+	double d;
+
+	while ((d = pace_wait(u)) > 0)
+		sleep_seconds(d);
 }
 
 /* What the server said went wrong: the Atlas errorCode and message, or the status. */

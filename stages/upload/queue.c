@@ -79,7 +79,6 @@ static int launch(struct upload *u, CURLM *multi, struct job *j)
 {
 	int rc;
 
-	pace(u);
 	if ((rc = auth_token(u, 0)) != 0)
 		return rc;
 	j->attempts++;
@@ -94,19 +93,26 @@ static int launch(struct upload *u, CURLM *multi, struct job *j)
 	return 0;
 }
 
-/* Starts what may start: returns 0, or the exit code that stops the run. */
-static int start_ready(struct upload *u, CURLM *multi, int *running)
+/*
+ * Starts what may start: returns 0, or the exit code that stops the run.
+ * *wait_ms says how soon something else may start (--rate, back-off).
+ */
+static int start_ready(struct upload *u, CURLM *multi, int *running, int *wait_ms)
 {
-	double now = now_seconds();
+	double now = now_seconds(), d;
 	int rc;
 
+	*wait_ms = 100;
 	for (size_t i = 0; i < u->n_queue && *running < u->opt.parallel; i++) {
 		struct job *j = &u->queue[i];
 
 		if ((j->state != Q_WAITING && j->state != Q_RETRY) || !deps_done(u, j))
 			continue;
-		if (j->state == Q_RETRY && now < j->not_before)
+		if (j->state == Q_RETRY && now < j->not_before) {
+			if ((j->not_before - now) * 1000 < *wait_ms)
+				*wait_ms = (int)((j->not_before - now) * 1000) + 1;
 			continue;
+		}
 		if (j->state == Q_WAITING) {
 			rc = job_prepare(u, j);
 			if (rc == JOB_DONE) {
@@ -119,6 +125,12 @@ static int start_ready(struct upload *u, CURLM *multi, int *running)
 			}
 			j->method = str(j->req, "method");
 			j->started = now_seconds();
+			j->state = Q_RETRY; /* prepared: it goes as soon as a slot is free */
+			j->not_before = 0;
+		}
+		if ((d = pace_wait(u)) > 0) { /* no slot yet: the poll wakes for it */
+			*wait_ms = (int)(d * 1000) + 1;
+			break;
 		}
 		if ((rc = launch(u, multi, j)) != 0) {
 			j->state = Q_DONE;
@@ -178,7 +190,7 @@ int queue_run(struct upload *u)
 {
 	CURLM *multi;
 	size_t next_emit = 0;
-	int running = 0, stop = 0, still;
+	int running = 0, stop = 0, still, wait_ms = 5;
 
 	if (u->n_queue == 0)
 		return 0;
@@ -205,7 +217,7 @@ int queue_run(struct upload *u)
 		CURLMsg *msg;
 		int left, rc;
 
-		if (!stop && (rc = start_ready(u, multi, &running)) != 0)
+		if (!stop && (rc = start_ready(u, multi, &running, &wait_ms)) != 0)
 			stop = rc;
 		curl_multi_perform(multi, &still);
 		while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
@@ -225,7 +237,7 @@ int queue_run(struct upload *u)
 		}
 		if (stop && running == 0)
 			break;
-		curl_multi_poll(multi, NULL, 0, 5, NULL);
+		curl_multi_poll(multi, NULL, 0, wait_ms, NULL);
 	}
 	curl_multi_cleanup(multi);
 	queue_free(u);

@@ -124,6 +124,7 @@ enum verdict { V_DONE, V_PUT, V_RENEW, V_RETRY, V_STOP };
 enum verdict judge(struct upload *u, long n, const char *method, const char *url, const char *on_conflict,
 		   const struct http_resp *r, long attempts, double started, int renewed, double *delay, int *rc);
 void pace(struct upload *u);
+double pace_wait(struct upload *u);
 char *api_url(struct upload *u, const char *path, int with_collection);
 int send_retrying(struct upload *u, long n, const char *method, const char *url, const char *body,
 		  const char *on_conflict, struct http_resp *r, long *attempts);
