@@ -642,7 +642,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query, keep_blank_values=True)
         entry = {"method": method, "path": url.path, "query": url.query,
-                 "body_sha256": hashlib.sha256(raw).hexdigest()}
+                 "body_sha256": hashlib.sha256(raw).hexdigest(), "t": round(time.time(), 4)}
         if url.path.startswith("/_test/"):
             return self.test_endpoint(url.path)
         if re.fullmatch(r"/[^/]+/oauth2/v2\.0/token", url.path) and method == "POST":

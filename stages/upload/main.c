@@ -354,7 +354,9 @@ static int run(struct upload *u, FILE *in, const char *name)
 			j.req = json_incref(v);
 			if (strcmp(str(v, "path"), "entity/bulk") == 0 && strcmp(str(v, "method"), "POST") == 0)
 				note_created(u, json_object_get(v, "body"), (long)json_integer_value(json_object_get(v, "n")));
-			if (u->opt.parallel > 1 && strcmp(str(v, "path"), "types/typedefs") != 0) {
+			if (u->opt.parallel > 1 && (strcmp(str(v, "path"), "types/typedefs") == 0 ||
+						    (strcmp(str(v, "path"), "entity/bulk") == 0 &&
+						     strcmp(str(v, "method"), "POST") == 0))) {
 				queue_add(u, &j);
 			} else {
 				rc = queue_run(u); /* what waits goes first: order is kept */

@@ -17,8 +17,40 @@ enum { Q_WAITING, Q_RUNNING, Q_RETRY, Q_DONE };
 
 static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
-/* Queue indices of the requests that create what this one references. */
+static void find_entity_deps(struct upload *u, struct job *j);
+
+static void add_dep(struct job *j, size_t i)
+{
+	j->deps = xrealloc(j->deps, (j->n_deps + 1) * sizeof(*j->deps));
+	j->deps[j->n_deps++] = i;
+}
+
+/*
+ * Queue indices of the requests that create what this one needs: for an
+ * entity request, every typedef request and the requests creating the
+ * entities it references; for relationship typedefs, the entity typedefs.
+ */
 static void find_deps(struct upload *u, struct job *j)
+{
+	int typedefs = strcmp(str(j->req, "path"), "types/typedefs") == 0;
+
+	for (size_t k = 0; k < u->n_typedef_jobs; k++) {
+		size_t i = u->typedef_jobs[k];
+
+		if (!typedefs || (json_object_get(json_object_get(j->req, "body"), "relationshipDefs") &&
+				  json_object_get(json_object_get(u->queue[i].req, "body"), "entityDefs")))
+			add_dep(j, i);
+	}
+	if (typedefs) {
+		u->typedef_jobs = xrealloc(u->typedef_jobs, (u->n_typedef_jobs + 1) * sizeof(*u->typedef_jobs));
+		u->typedef_jobs[u->n_typedef_jobs++] = u->n_queue; /* the index j is about to get */
+	} else {
+		find_entity_deps(u, j);
+	}
+}
+
+/* Queue indices of the requests that create the entities this one references. */
+static void find_entity_deps(struct upload *u, struct job *j)
 {
 	json_t *e, *ref;
 	size_t i, k;
@@ -45,10 +77,8 @@ static void find_deps(struct upload *u, struct job *j)
 					str(json_object_get(ref, "uniqueAttributes"), "qualifiedName"));
 			by = json_object_get(u->created, key);
 			free(key);
-			if (by && json_integer_value(by) >= first && json_integer_value(by) < j->n) {
-				j->deps = xrealloc(j->deps, (j->n_deps + 1) * sizeof(*j->deps));
-				j->deps[j->n_deps++] = (size_t)(json_integer_value(by) - first);
-			}
+			if (by && json_integer_value(by) >= first && json_integer_value(by) < j->n)
+				add_dep(j, (size_t)(json_integer_value(by) - first));
 		}
 		json_decref(refs);
 	}
@@ -190,7 +220,7 @@ int queue_run(struct upload *u)
 {
 	CURLM *multi;
 	size_t next_emit = 0;
-	int running = 0, stop = 0, still, wait_ms = 5;
+	int running = 0, stop = 0, still, wait_ms = 5, finished;
 
 	if (u->n_queue == 0)
 		return 0;
@@ -220,10 +250,12 @@ int queue_run(struct upload *u)
 		if (!stop && (rc = start_ready(u, multi, &running, &wait_ms)) != 0)
 			stop = rc;
 		curl_multi_perform(multi, &still);
+		finished = 0;
 		while ((msg = curl_multi_info_read(multi, &left)) != NULL) {
 			if (msg->msg != CURLMSG_DONE)
 				continue;
 			running--;
+			finished++;
 			rc = transfer_done(u, multi, msg);
 			if (rc && !stop)
 				stop = rc;
@@ -237,7 +269,9 @@ int queue_run(struct upload *u)
 		}
 		if (stop && running == 0)
 			break;
-		curl_multi_poll(multi, NULL, 0, wait_ms, NULL);
+		/* a finished request may have freed others: try them before waiting */
+		if (!finished)
+			curl_multi_poll(multi, NULL, 0, wait_ms, NULL);
 	}
 	curl_multi_cleanup(multi);
 	queue_free(u);
@@ -258,4 +292,7 @@ void queue_free(struct upload *u)
 	free(u->queue);
 	u->queue = NULL;
 	u->n_queue = u->cap_queue = 0;
+	free(u->typedef_jobs);
+	u->typedef_jobs = NULL;
+	u->n_typedef_jobs = 0;
 }

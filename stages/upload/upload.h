@@ -84,6 +84,8 @@ struct upload {
 	const char *prefix;   /* our type prefix, from the stream header */
 	struct job *queue;    /* --parallel: the requests not yet done */
 	size_t n_queue, cap_queue;
+	size_t *typedef_jobs; /* queue indices of its typedef requests */
+	size_t n_typedef_jobs;
 };
 
 /* main.c */
