@@ -56,6 +56,7 @@ rm -f "$out/port"
 i=0
 while [ ! -s "$out/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 url="http://127.0.0.1:$(cat "$out/port")"
+rm -f "$out/upload.journal" # the server is new every run: so is what it holds
 bin/purvey-upload --endpoint "$url" --api atlas --auth none --journal "$out/upload.journal" \
 	"$out/requests.ndjson" >"$out/outcomes.ndjson" || status=$?
 echo "   outcomes in $out/outcomes.ndjson; source data never scanned into this server was dropped:"

@@ -1,5 +1,7 @@
 /*
- * The journal: before a request goes out, {"n":N,"h":HASH,"sending":true};
+ * The journal: a first line naming the endpoint it was written for (a
+ * journal says what one server holds; another server's is refused), then,
+ * before a request goes out, {"n":N,"h":HASH,"sending":true};
  * once the server accepted it, {"n":N,"h":HASH}; each flushed and fsync'd.
  * A request with the first line but not the second is in doubt: the run
  * stopped while it was in flight, and the server may or may not have
@@ -54,6 +56,25 @@ int journal_open(struct upload *u)
 		if (line[n - 1] != '\n')
 			break; /* torn: the run stopped while writing it */
 		j = json_loadb(line, (size_t)n, 0, NULL);
+		if (lineno == 1 && json_is_string(json_object_get(j, "endpoint"))) {
+			/* the header: what this journal was written against */
+			const char *e = json_string_value(json_object_get(j, "endpoint"));
+			char *want = xasprintf("%s%s", u->opt.endpoint, u->opt.api_prefix);
+
+			if (strcmp(e, want) != 0) {
+				diag_note("%s: written for %s, not %s: a journal holds what one server has; "
+					  "use another file", u->opt.journal, e, want);
+				free(want);
+				json_decref(j);
+				free(line);
+				fclose(f);
+				return PV_EX_CONFIG;
+			}
+			free(want);
+			json_decref(j);
+			good += n;
+			continue;
+		}
 		if (!j || !json_is_integer(json_object_get(j, "n")) || !json_is_string(json_object_get(j, "h"))) {
 			diag_note("%s:%ld: not a journal line", u->opt.journal, lineno);
 			json_decref(j);
@@ -80,6 +101,21 @@ int journal_open(struct upload *u)
 	}
 	fseek(f, 0, SEEK_END);
 	u->journal = f;
+	if (good == 0 && !u->opt.dry_run) {
+		char *where = xasprintf("%s%s", u->opt.endpoint, u->opt.api_prefix);
+		json_t *h = json_pack("{s:s}", "endpoint", where);
+		char *text = json_dumps(h, JSON_COMPACT | JSON_SORT_KEYS);
+
+		free(where);
+		int bad = fprintf(f, "%s\n", text) < 0 || fflush(f) != 0 || fsync(fileno(f)) != 0;
+
+		free(text);
+		json_decref(h);
+		if (bad) {
+			diag_note("%s: cannot write the journal: %s", u->opt.journal, strerror(errno));
+			return PV_EX_IOERR;
+		}
+	}
 	return 0;
 }
 

@@ -47,3 +47,10 @@ rc=$?
 set -e
 [ $rc = 78 ] || fail "another stream's journal: exit $rc, want 78"
 grep -q 'belongs to another request stream' "$tmp/err" || fail "another stream's journal: message"
+# a journal says what one server holds: another endpoint's is refused
+set +e
+purvey-upload --endpoint "http://127.0.0.1:9" --api atlas --auth none --journal "$tmp/j" "$tmp/req" >/dev/null 2>"$tmp/err"
+rc=$?
+set -e
+[ $rc = 78 ] || fail "another endpoint's journal: exit $rc, want 78"
+grep -q 'written for http://127.0.0.1:' "$tmp/err" || fail "another endpoint's journal: message"
