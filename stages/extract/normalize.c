@@ -672,12 +672,11 @@ static void count_unknown(struct extract *x, const char *what)
 }
 
 /* The id's kind, or (for an ARM resource) its type's; warns when they disagree. */
-static enum aml_kind object_kind(struct extract *x, const struct where *w, const char *path,
-				 const struct armid *id, const char *type, int arm)
+static enum aml_kind object_kind(const struct where *w, const char *path, const struct armid *id,
+				 const char *type, int arm)
 {
 	enum aml_kind tk;
 
-	(void)x;
 	if (!arm)
 		return id->kind;
 	tk = aml_kind_for_arm_type(type);
@@ -718,7 +717,7 @@ void extract_object(struct extract *x, json_t *o, const struct where *w, const c
 		free(why);
 		return;
 	}
-	kind = object_kind(x, w, path, &id, type, arm);
+	kind = object_kind(w, path, &id, type, arm);
 	fn = kind_fn(kind);
 	if (!fn) {
 		const char *what = kind == AK_OTHER ? id.collection : aml_kind_name(kind);

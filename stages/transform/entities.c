@@ -258,7 +258,7 @@ static json_t *resolve_input(struct transform *tf, json_t *rec, const char *name
 	if (!ref)
 		return NULL;
 	what = xasprintf("job %s input %s", str(rec, "name"), name);
-	t = tf_resolve_ref(tf, ref, str(rec, "workspace_id"), str(io, "type"), what);
+	t = tf_resolve_ref(tf, ref, str(rec, "workspace_id"), what);
 	free(what);
 	return t;
 }
@@ -407,12 +407,12 @@ static json_t *data_sources(struct transform *tf, json_t *rec)
 			char *p = path_join(str(uri, "path"), str(r, "path") ? str(r, "path") : "");
 
 			json_object_set_new(ref, "path", json_string(p));
-			add_target(out, tf_resolve_ref(tf, ref, str(rec, "workspace_id"), NULL, what));
+			add_target(out, tf_resolve_ref(tf, ref, str(rec, "workspace_id"), what));
 			json_decref(ref);
 			free(p);
 		}
 	} else {
-		add_target(out, tf_resolve_ref(tf, uri, str(rec, "workspace_id"), NULL, what));
+		add_target(out, tf_resolve_ref(tf, uri, str(rec, "workspace_id"), what));
 	}
 	free(what);
 	return targets_finish(out);

@@ -120,6 +120,18 @@ static void sort_ids(struct transform *tf)
 	sorting = NULL;
 }
 
+/* An incomplete record stream: refused (65), or with --allow-partial transformed and marked. */
+static int incomplete(struct transform *tf, const struct diag_loc *loc, const char *why)
+{
+	if (!tf->opt.allow_partial) {
+		diag_error(loc, "incomplete record stream: %s; --allow-partial to transform it anyway", why);
+		return PV_EX_DATAERR;
+	}
+	diag_warn(loc, "incomplete record stream: %s; going on (--allow-partial)", why);
+	tf->partial = 1;
+	return 0;
+}
+
 /* Returns 0, or an exit code after reporting why the stream is unusable. */
 int tf_read(struct transform *tf, FILE *in)
 {
@@ -201,23 +213,9 @@ int tf_read(struct transform *tf, FILE *in)
 	}
 	loc.line = 0;
 	if (rc == 0 && !trailer) {
-		if (!tf->opt.allow_partial) {
-			diag_error(&loc, "incomplete record stream: no end trailer (cut short?); "
-					 "--allow-partial to transform it anyway");
-			rc = PV_EX_DATAERR;
-		} else {
-			diag_warn(&loc, "incomplete record stream: no end trailer; going on (--allow-partial)");
-			tf->partial = 1;
-		}
+		rc = incomplete(tf, &loc, "no end trailer (cut short?)");
 	} else if (rc == 0 && !json_is_true(json_object_get(trailer, "complete"))) {
-		if (!tf->opt.allow_partial) {
-			diag_error(&loc, "incomplete record stream: the trailer says complete:false; "
-					 "--allow-partial to transform it anyway");
-			rc = PV_EX_DATAERR;
-		} else {
-			diag_warn(&loc, "incomplete record stream (complete:false); going on (--allow-partial)");
-			tf->partial = 1;
-		}
+		rc = incomplete(tf, &loc, "the trailer says complete:false");
 	} else if (rc == 0 && json_integer_value(json_object_get(trailer, "records")) != tf->records_read) {
 		diag_error(&loc, "the trailer counts %lld records, the stream has %ld",
 			   (long long)json_integer_value(json_object_get(trailer, "records")), tf->records_read);

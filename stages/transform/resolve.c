@@ -278,13 +278,11 @@ static json_t *asset_target(struct transform *tf, json_t *ref, const char *what)
 	return r;
 }
 
-json_t *tf_resolve_ref(struct transform *tf, json_t *ref, const char *wsid, const char *io_type,
-		       const char *what)
+json_t *tf_resolve_ref(struct transform *tf, json_t *ref, const char *wsid, const char *what)
 {
 	const char *form = str(ref, "form");
 	json_t *t;
 
-	(void)io_type;
 	if (!form)
 		return NULL;
 	if (strcmp(form, "asset_id") == 0)

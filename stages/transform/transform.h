@@ -98,8 +98,7 @@ json_t *tf_storage_of_datastore_path(struct transform *tf, const char *wsid, con
 				     const char *path);
 json_t *tf_storage_of_url(json_t *ref);
 /* A data reference (an io's "ref", a data_uri): the entity it names, or NULL (warned). */
-json_t *tf_resolve_ref(struct transform *tf, json_t *ref, const char *wsid, const char *io_type,
-		       const char *what);
+json_t *tf_resolve_ref(struct transform *tf, json_t *ref, const char *wsid, const char *what);
 char *tf_ref_text(json_t *ref); /* the reference written out (azureml://..., https://...) */
 char *tf_asset_uri(const char *arm_id);
 void tf_warn(struct transform *tf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

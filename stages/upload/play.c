@@ -196,38 +196,6 @@ static char *ref_key(json_t *ref)
 	return xasprintf("%s %s", str(ref, "typeName"), str(json_object_get(ref, "uniqueAttributes"), "qualifiedName"));
 }
 
-/* 1 if the server has the entity a reference names, 0 if not; -exitcode on failure. */
-static int exists(struct upload *u, json_t *ref)
-{
-	char *key = ref_key(ref), *path, *q, *url;
-	json_t *known = json_object_get(u->exists, key);
-	struct http_resp r;
-	long attempts;
-	int rc, found;
-
-	if (known) {
-		free(key);
-		return json_is_true(known);
-	}
-	q = curl_easy_escape(u->curl, str(json_object_get(ref, "uniqueAttributes"), "qualifiedName"), 0);
-	path = xasprintf("entity/uniqueAttribute/type/%s?attr:qualifiedName=%s", str(ref, "typeName"), q);
-	curl_free(q);
-	url = api_url(u, path, 0);
-	rc = send_retrying(u, 0, "GET", url, NULL, NULL, &r, &attempts);
-	free(path);
-	free(url);
-	if (rc == 0 && r.status != 200 && r.status != 404) {
-		diag_note("checking %s: HTTP %ld", key, r.status);
-		rc = PV_EX_UNAVAILABLE;
-	}
-	found = rc == 0 && r.status == 200;
-	if (rc == 0)
-		json_object_set_new(u->exists, key, json_boolean(found));
-	http_resp_free(&r);
-	free(key);
-	return rc ? -rc : found;
-}
-
 #define LOOKUP_CHUNK 40 /* qualifiedNames a lookup asks for: keeps the URL short */
 
 /*
@@ -400,23 +368,20 @@ int external_references(struct upload *u, json_t *body, json_t *outcome)
 
 			for (j = 0; j < json_array_size(arr) && rc == 0;) {
 				char *key;
-				int ex;
+				int known;
 
 				ref = json_array_get(arr, j);
 				if (!json_object_get(ref, "uniqueAttributes")) {
 					j++;
 					continue;
 				}
+				/* created by the stream, or found by prefetch_exists() above */
 				key = ref_key(ref);
-				if (json_object_get(u->created, key) || (ex = exists(u, ref)) == 1) {
-					free(key);
+				known = json_object_get(u->created, key) || json_is_true(json_object_get(u->exists, key));
+				free(key);
+				if (known) {
 					j++;
 					continue;
-				}
-				free(key);
-				if (ex < 0) {
-					rc = -ex;
-					break;
 				}
 				if (u->opt.missing == MISSING_FAIL) {
 					diag_note("%s %s: not on the server (--missing-sources fail)", str(ref, "typeName"),
